@@ -1,0 +1,73 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Activity, Client, ClientContact, Project, TaskCard, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "role", "is_active", "is_staff", "last_login"]
+    list_filter = ["role", "is_active", "is_staff"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Profile"), {"fields": ["full_name", "role", "language"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["email", "full_name", "role", "password1", "password2"]}),
+    ]
+
+
+class ClientContactInline(admin.TabularInline):
+    model = ClientContact
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "time_zone", "created_at"]
+    search_fields = ["name"]
+    inlines = [ClientContactInline]
+
+
+@admin.register(ClientContact)
+class ClientContactAdmin(admin.ModelAdmin):
+    list_display = ["user", "client", "job_title"]
+    list_filter = ["client"]
+    search_fields = ["user__email", "user__full_name", "client__name"]
+    autocomplete_fields = ["user", "client"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "client", "pm", "status", "start_date", "end_date"]
+    list_filter = ["status", "client"]
+    search_fields = ["code", "name", "client__name"]
+    autocomplete_fields = ["client", "pm", "team"]
+    date_hierarchy = "start_date"
+
+
+@admin.register(TaskCard)
+class TaskCardAdmin(admin.ModelAdmin):
+    list_display = ["title", "project", "status", "assignee", "due_date", "responsible"]
+    list_filter = ["status", "responsible", "client_visible", "project"]
+    search_fields = ["title", "description", "project__code"]
+    autocomplete_fields = ["project", "assignee", "milestone"]
+    list_select_related = ["project", "assignee"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "project", "actor", "summary"]
+    list_filter = ["verb", "project"]
+    search_fields = ["summary", "project__code", "actor__email"]
+    list_select_related = ["project", "actor"]
+    readonly_fields = ["project", "actor", "verb", "summary", "client_visible", "created_at"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

@@ -1,0 +1,301 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":
+        fields.update(is_staff=True, is_superuser=True, role=User.Role.MANAGER)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone who logs in. The role is the one place that says what kind of user this is."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Manager")
+        PM = "pm", _("Project manager")
+        MEMBER = "member", _("Team member")
+        CLIENT = "client", _("Client contact")
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["manager", "pm", "member", "client"]), name="user_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == self.Role.CLIENT
+
+    @property
+    def is_internal(self) -> bool:
+        return not self.is_client
+
+    @property
+    def sees_all_projects(self) -> bool:
+        return self.role == self.Role.MANAGER or self.is_superuser
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+class Client(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=settings.TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text=_("Due dates end at midnight in this time zone."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientContact(models.Model):
+    """Links a client user to exactly one client organisation."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="contact",
+        verbose_name=_("user"),
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("client")
+    )
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("client contact")
+        verbose_name_plural = _("client contacts")
+        ordering = ["client__name", "user__email"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.client})"
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ON_HOLD = "on_hold", _("On hold")
+        COMPLETED = "completed", _("Completed")
+        ARCHIVED = "archived", _("Archived")
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="projects", verbose_name=_("client")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    pm = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="managed_projects",
+        verbose_name=_("project manager"),
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="team_projects", verbose_name=_("team")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["client__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="project_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "on_hold", "completed", "archived"]),
+                name="project_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class TaskCard(models.Model):
+    class Status(models.TextChoices):
+        TODO = "todo", _("To do")
+        IN_PROGRESS = "in_progress", _("In progress")
+        BLOCKED = "blocked", _("Blocked")
+        IN_REVIEW = "in_review", _("In review")
+        DONE = "done", _("Done")
+
+    class Responsible(models.TextChoices):
+        TEAM = "team", _("Team")
+        CLIENT = "client", _("Client")
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="cards", verbose_name=_("project")
+    )
+    milestone = models.ForeignKey(
+        "milestones.Milestone",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cards",
+        verbose_name=_("milestone"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default="todo")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cards",
+        verbose_name=_("assignee"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    responsible = models.CharField(
+        _("responsible"), max_length=6, choices=Responsible.choices, default=Responsible.TEAM
+    )
+    client_visible = models.BooleanField(_("visible to the client"), default=False)
+    blocked_reason = models.TextField(_("blocked reason"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task card")
+        verbose_name_plural = _("task cards")
+        ordering = ["project", "status", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["todo", "in_progress", "blocked", "in_review", "done"]),
+                name="card_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(responsible__in=["team", "client"]), name="card_responsible_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="blocked") | ~Q(blocked_reason=""),
+                name="card_blocked_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "status", "position"],
+                name="card_position_unique_in_column",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_date"], name="card_open_due_idx", condition=~Q(status="done")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.status == self.Status.BLOCKED and not self.blocked_reason.strip():
+            raise ValidationError(
+                {"blocked_reason": _("Say why the card is blocked before moving it to Blocked.")}
+            )
+
+    def is_late(self, today: datetime.date) -> bool:
+        return bool(self.due_date and self.status != self.Status.DONE and self.due_date < today)
+
+
+class Activity(models.Model):
+    """One line of a project's timeline: who did what, when. Never edited."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="activities", verbose_name=_("project")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    verb = models.CharField(_("verb"), max_length=40)
+    summary = models.CharField(_("summary"), max_length=500)
+    client_visible = models.BooleanField(_("visible to the client"), default=False)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["project", "-created_at"], name="activity_project_time")]
+
+    def __str__(self) -> str:
+        return self.summary

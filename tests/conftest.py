@@ -1,0 +1,117 @@
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client as HttpClient
+
+from milestones.models import Phase
+from projects.models import Project, User
+from tests.milestones.factories import (
+    CriterionFactory,
+    MilestoneFactory,
+    SignOffFactory,
+    VersionFactory,
+)
+from tests.projects.factories import CardFactory, ContactFactory, ProjectFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords_and_private_media(settings: object, tmp_path: object) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def manager(db: None) -> User:
+    return UserFactory(role=User.Role.MANAGER, email="manager@example.com")
+
+
+@pytest.fixture
+def pm(db: None) -> User:
+    return UserFactory(role=User.Role.PM, email="pm@example.com")
+
+
+@pytest.fixture
+def member(db: None) -> User:
+    return UserFactory(role=User.Role.MEMBER, email="dev@example.com")
+
+
+@pytest.fixture
+def project(pm: User, member: User) -> Project:
+    project = ProjectFactory(pm=pm, name="Portal relaunch")
+    project.team.add(member)
+    return project
+
+
+@pytest.fixture
+def client_contact(project: Project) -> User:
+    return ContactFactory(client=project.client, user__email="client@acme.example").user
+
+
+@pytest.fixture
+def other_client_contact(db: None) -> User:
+    return ContactFactory(user__email="client@globex.example").user
+
+
+@pytest.fixture
+def anonymous() -> HttpClient:
+    return HttpClient()
+
+
+def client_for(user: User) -> HttpClient:
+    http = HttpClient()
+    http.force_login(user)
+    return http
+
+
+@dataclass
+class ProjectObjects:
+    """One object of every kind in one project, by the URL keyword that names it."""
+
+    project: Project
+    ids: dict[str, int]
+
+
+@pytest.fixture
+def project_objects(project: Project, pm: User, client_contact: User) -> ProjectObjects:
+    milestone = MilestoneFactory(phase=project.phases.get(kind=Phase.Kind.PROTOTYPE))
+    version = VersionFactory(deliverable__milestone=milestone, uploaded_by=pm)
+    card = CardFactory(project=project, milestone=milestone, client_visible=True)
+    ids = {
+        "project_id": project.pk,
+        "phase_id": milestone.phase_id,
+        "milestone_id": milestone.pk,
+        "card_id": card.pk,
+        "deliverable_id": version.deliverable_id,
+        "version_id": version.pk,
+        "criterion_id": CriterionFactory(milestone=milestone).pk,
+        "signoff_id": SignOffFactory(milestone=milestone, signer=client_contact).pk,
+    }
+    return ProjectObjects(project=project, ids=ids)
+
+
+class RunningWorker:
+    """A real Celery worker thread consuming from the configured broker."""
+
+    def __init__(self, app: object) -> None:
+        self.app = app
+
+    def wait_for(self, condition: object, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, "the worker did not finish in time"
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None) -> Iterator[RunningWorker]:
+    """Tests with a worker commit for real: the worker reads what they wrote, and starting it
+    closes the test's database connection, which a test inside one transaction cannot survive."""
+    from celery.contrib.testing.worker import start_worker
+
+    from clientprogress.celery import app
+
+    app.control.purge()  # messages left by earlier runs are not this test's
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield RunningWorker(app)

@@ -1,0 +1,33 @@
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from projects.models import Project, User
+from tests.e2e.conftest import log_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_pm_logs_in_and_sees_the_project_list(page: Page, pm: User, project: Project) -> None:
+    log_in(page, pm)
+    expect(page).to_have_url(re.compile(r"/projects/$"))
+    expect(page.get_by_role("link", name="Portal relaunch")).to_be_visible()
+    page.get_by_role("link", name="Portal relaunch").click()
+    expect(page.get_by_role("heading", name="Portal relaunch")).to_be_visible()
+    expect(page.get_by_text("Requirements", exact=True)).to_be_visible()
+
+
+def test_client_logs_in_to_the_portal_and_logs_out(
+    page: Page, client_contact: User, project: Project
+) -> None:
+    log_in(page, client_contact)
+    expect(page).to_have_url(re.compile(r"/portal/$"))
+    expect(page.get_by_role("link", name="Portal relaunch")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="You are logged out")).to_be_visible()
+
+
+def test_a_wrong_password_is_explained_on_the_page(page: Page, pm: User) -> None:
+    log_in(page, pm, password="not the password")
+    expect(page.get_by_role("alert")).to_contain_text("do not match")

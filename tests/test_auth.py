@@ -1,0 +1,67 @@
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from projects.models import User
+from tests.projects.factories import PASSWORD
+
+
+def login(http, email: str, password: str):
+    return http.post(reverse("login"), {"username": email, "password": password})
+
+
+def test_login_by_email_any_case_lands_on_workspace(anonymous, pm: User) -> None:
+    response = login(anonymous, "PM@Example.com", PASSWORD)
+    assert response.status_code == 302
+    assert anonymous.get(response.url, follow=True).request["PATH_INFO"] == "/projects/"
+
+
+def test_client_contact_lands_in_portal(anonymous, client_contact: User) -> None:
+    response = login(anonymous, "client@acme.example", PASSWORD)
+    assert anonymous.get(response.url, follow=True).request["PATH_INFO"] == "/portal/"
+
+
+def test_wrong_password_says_so_and_keeps_the_address(anonymous, pm: User) -> None:
+    response = login(anonymous, "pm@example.com", "wrong")
+    assert response.status_code == 200
+    assert "do not match an active account" in response.content.decode()
+    assert 'value="pm@example.com"' in response.content.decode()
+
+
+def test_repeated_failures_lock_the_account_for_that_address(anonymous, pm: User, settings) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(anonymous, "pm@example.com", "wrong")
+    response = login(anonymous, "pm@example.com", PASSWORD)
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.content.decode()
+    assert "_auth_user_id" not in anonymous.session
+    # Another account from the same address is not locked.
+    other = User.objects.create_user("pm2@example.com", PASSWORD, role=User.Role.PM)
+    assert login(anonymous, other.email, PASSWORD).status_code == 302
+
+
+def test_logout_needs_post_and_ends_the_session(anonymous, pm: User) -> None:
+    login(anonymous, "pm@example.com", PASSWORD)
+    assert anonymous.get(reverse("logout")).status_code == 405
+    response = anonymous.post(reverse("logout"))
+    assert "You are logged out" in response.content.decode()
+    assert anonymous.get("/projects/").status_code == 302
+
+
+def test_password_reset_mail_is_sent_by_the_worker_and_sets_a_new_password(
+    celery_worker, anonymous, pm: User
+) -> None:
+    response = anonymous.post(reverse("password_reset"), {"email": "pm@example.com"})
+    assert response.status_code == 302
+    celery_worker.wait_for(lambda: len(mail.outbox) == 1)
+    message = mail.outbox[0]
+    assert message.to == ["pm@example.com"]
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+)", message.body).group(1)
+    form_url = anonymous.get(link).url
+    done = anonymous.post(
+        form_url,
+        {"new_password1": "a brand new secret 42", "new_password2": "a brand new secret 42"},
+    )
+    assert done.status_code == 302
+    assert login(anonymous, "pm@example.com", "a brand new secret 42").status_code == 302
