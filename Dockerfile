@@ -47,10 +47,13 @@ COPY static ./static
 
 # Static files are collected into the image (var/staticfiles) and served by WhiteNoise.
 # The SECRET_KEY here exists only for this one command and is not part of the image's environment.
+# Without REDIS_URL the settings create var/broker/ for the filesystem broker; this build step
+# does not need it, so it is removed rather than left behind owned by root.
 # var/ belongs to the app user: beat keeps its schedule there, and var/media (uploads, PDFs)
 # is where the `media` volume is mounted; a new named volume takes over this ownership.
 RUN DEBUG=false SECRET_KEY=collectstatic-only-not-used-at-run-time \
         python manage.py collectstatic --noinput \
+    && rm -rf var/broker \
     && mkdir -p var/media \
     && chown app:app var var/media
 

@@ -65,3 +65,13 @@ def test_password_reset_mail_is_sent_by_the_worker_and_sets_a_new_password(
     )
     assert done.status_code == 302
     assert login(anonymous, "pm@example.com", "a brand new secret 42").status_code == 302
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_lockout(anonymous, pm: User) -> None:
+    for attempt in range(6):
+        anonymous.post(
+            reverse("login"),
+            {"username": "pm@example.com", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}",
+        )
+    assert login(anonymous, "pm@example.com", PASSWORD).status_code == 429
