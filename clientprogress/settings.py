@@ -231,3 +231,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Workspace: deliverable uploads.
+
+# Portal: sign-off and feedback.
+
+# Notifications: reminders, overdue checks and their mail.
+
+# Reports: weekly PDF status reports.

@@ -163,6 +163,11 @@ class Project(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
+    mail_client_reports = models.BooleanField(
+        _("mail the weekly report to the client"),
+        default=False,
+        help_text=_("The client's contacts get the client version of the weekly status report."),
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -197,6 +202,11 @@ class TaskCard(models.Model):
         TEAM = "team", _("Team")
         CLIENT = "client", _("Client")
 
+    class Source(models.TextChoices):
+        TEAM = "team", _("Team")
+        FEEDBACK = "feedback", _("Client feedback")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested at sign-off")
+
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="cards", verbose_name=_("project")
     )
@@ -226,6 +236,27 @@ class TaskCard(models.Model):
     )
     client_visible = models.BooleanField(_("visible to the client"), default=False)
     blocked_reason = models.TextField(_("blocked reason"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.TEAM
+    )
+    revision_round = models.PositiveIntegerField(
+        _("revision round"),
+        null=True,
+        blank=True,
+        help_text=_("For changes requested at sign-off: the submission round they came from."),
+    )
+    attachment = models.FileField(
+        _("attachment"), upload_to="card-attachments/%Y/%m/", max_length=300, blank=True
+    )
+    attachment_name = models.CharField(_("attachment file name"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -242,6 +273,10 @@ class TaskCard(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(responsible__in=["team", "client"]), name="card_responsible_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["team", "feedback", "changes_requested"]),
+                name="card_source_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(status="blocked") | ~Q(blocked_reason=""),

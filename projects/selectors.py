@@ -1,17 +1,36 @@
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from milestones.models import Milestone, Phase
 
 from .models import Project, TaskCard
+
+HEALTH_LABELS = {"on_track": _("On track"), "at_risk": _("At risk"), "late": _("Late")}
+
+
+def project_health(*, late_milestones: int, overdue_cards: int, open_cards: int) -> str:
+    """Late: a milestone is past its due date unapproved, or a quarter or more of the open
+    cards are overdue. At risk: anything at all is overdue. On track otherwise."""
+    if late_milestones or (open_cards and overdue_cards * 4 >= open_cards):
+        return "late"
+    if overdue_cards:
+        return "at_risk"
+    return "on_track"
 
 
 def _open_milestones() -> QuerySet[Milestone]:
     return Milestone.objects.filter(phase__project=OuterRef("pk")).exclude(
         status=Milestone.Status.APPROVED
     )
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    counted = queryset.order_by().values("phase__project").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def project_rows(projects: QuerySet[Project], *, today: datetime.date | None = None) -> list:
@@ -33,6 +52,7 @@ def project_rows(projects: QuerySet[Project], *, today: datetime.date | None = N
             next_milestone_due=Subquery(next_milestone.values("due_date")[:1]),
             current_phase_kind=Subquery(current_phase.values("phase__kind")[:1]),
             has_milestones=Exists(Milestone.objects.filter(phase__project=OuterRef("pk"))),
+            late_milestones=_count(_open_milestones().filter(due_date__lt=today)),
         )
         .order_by("client__name", "name")
     )
@@ -47,4 +67,10 @@ def project_rows(projects: QuerySet[Project], *, today: datetime.date | None = N
         project.next_milestone_late = bool(
             project.next_milestone_due and project.next_milestone_due < today
         )
+        project.health = project_health(
+            late_milestones=project.late_milestones,
+            overdue_cards=project.overdue_count,
+            open_cards=project.cards_total - project.cards_done,
+        )
+        project.health_label = HEALTH_LABELS[project.health]
     return rows

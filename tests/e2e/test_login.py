@@ -15,7 +15,8 @@ def test_pm_logs_in_and_sees_the_project_list(page: Page, pm: User, project: Pro
     expect(page.get_by_role("link", name="Portal relaunch")).to_be_visible()
     page.get_by_role("link", name="Portal relaunch").click()
     expect(page.get_by_role("heading", name="Portal relaunch")).to_be_visible()
-    expect(page.get_by_text("Requirements", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Requirements")).to_be_visible()
+    expect(page.get_by_role("img", name="Phase timeline")).to_be_visible()
 
 
 def test_client_logs_in_to_the_portal_and_logs_out(
