@@ -4,11 +4,19 @@ so an outsider cannot even learn that an object exists."""
 from collections.abc import Callable
 from functools import wraps
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from projects.models import Project, User
+from milestones.models import (
+    AcceptanceCriterion,
+    Deliverable,
+    DeliverableVersion,
+    Milestone,
+    Phase,
+    SignOff,
+)
+from projects.models import Project, TaskCard, User
 
 
 def visible_projects(user: User) -> QuerySet[Project]:
@@ -50,17 +58,87 @@ def client_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 def project_for_user(request: HttpRequest, project_id: int) -> Project:
     """A project of the PM workspace: internal users on the project (or managers) only."""
-    if request.user.is_client:
-        raise Http404
-    return get_object_or_404(
-        visible_projects(request.user).select_related("client", "pm"), pk=project_id
-    )
+    projects = _workspace_projects(request)
+    return get_object_or_404(projects.select_related("client", "pm"), pk=project_id)
 
 
 def portal_project_for_user(request: HttpRequest, project_id: int) -> Project:
     """A project as the client sees it: only the contact's own organisation's."""
-    if not request.user.is_client:
+    projects = _portal_projects(request)
+    return get_object_or_404(projects.select_related("client", "pm"), pk=project_id)
+
+
+def _object_in_projects(
+    projects: QuerySet[Project], model: type[Model], pk: int, project_path: str, **filters: object
+) -> Model:
+    queryset = model.objects.filter(**{f"{project_path}__in": projects}, **filters)
+    return get_object_or_404(queryset.select_related(project_path), pk=pk)
+
+
+def _workspace_projects(request: HttpRequest) -> QuerySet[Project]:
+    if not request.user.is_authenticated or request.user.is_client:
         raise Http404
-    return get_object_or_404(
-        visible_projects(request.user).select_related("client", "pm"), pk=project_id
+    return visible_projects(request.user)
+
+
+def _portal_projects(request: HttpRequest) -> QuerySet[Project]:
+    if not request.user.is_authenticated or not request.user.is_client:
+        raise Http404
+    return visible_projects(request.user)
+
+
+def card_for_user(request: HttpRequest, card_id: int) -> TaskCard:
+    return _object_in_projects(_workspace_projects(request), TaskCard, card_id, "project")
+
+
+def phase_for_user(request: HttpRequest, phase_id: int) -> Phase:
+    return _object_in_projects(_workspace_projects(request), Phase, phase_id, "project")
+
+
+def milestone_for_user(request: HttpRequest, milestone_id: int) -> Milestone:
+    projects = _workspace_projects(request)
+    return _object_in_projects(projects, Milestone, milestone_id, "phase__project")
+
+
+def criterion_for_user(request: HttpRequest, criterion_id: int) -> AcceptanceCriterion:
+    projects = _workspace_projects(request)
+    return _object_in_projects(
+        projects, AcceptanceCriterion, criterion_id, "milestone__phase__project"
+    )
+
+
+def deliverable_for_user(request: HttpRequest, deliverable_id: int) -> Deliverable:
+    projects = _workspace_projects(request)
+    return _object_in_projects(projects, Deliverable, deliverable_id, "milestone__phase__project")
+
+
+def version_for_user(request: HttpRequest, version_id: int) -> DeliverableVersion:
+    projects = _workspace_projects(request)
+    path = "deliverable__milestone__phase__project"
+    return _object_in_projects(projects, DeliverableVersion, version_id, path)
+
+
+def portal_card_for_user(request: HttpRequest, card_id: int) -> TaskCard:
+    """Only cards shown to the client exist in the portal."""
+    projects = _portal_projects(request)
+    return _object_in_projects(projects, TaskCard, card_id, "project", client_visible=True)
+
+
+def portal_milestone_for_user(request: HttpRequest, milestone_id: int) -> Milestone:
+    projects = _portal_projects(request)
+    return _object_in_projects(projects, Milestone, milestone_id, "phase__project")
+
+
+def portal_version_for_user(request: HttpRequest, version_id: int) -> DeliverableVersion:
+    projects = _portal_projects(request)
+    path = "deliverable__milestone__phase__project"
+    return _object_in_projects(projects, DeliverableVersion, version_id, path)
+
+
+def signoff_for_user(request: HttpRequest, signoff_id: int) -> SignOff:
+    """A sign-off record is evidence for both sides: the project's team and the client."""
+    if not request.user.is_authenticated:
+        raise Http404
+    return _object_in_projects(
+        visible_projects(request.user), SignOff, signoff_id, "milestone__phase__project"
     )

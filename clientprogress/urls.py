@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("projects/", include("projects.urls")),
+    path("", include("projects.invitation_urls")),
     path("portal/", include("projects.portal_urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),

@@ -1,0 +1,1 @@
+"""Writes on phases, milestones, deliverables, acceptance criteria and sign-offs."""
