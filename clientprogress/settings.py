@@ -115,6 +115,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     SILENCED_SYSTEM_CHECKS = ["models.W038"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered fragments are cached under keys that change with the data, so a per-process cache
+# is correct; a shared one (CACHE_URL=redis://…/1) lets every web process reuse them.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 AUTH_USER_MODEL = "projects.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -233,9 +237,78 @@ LOGGING = {
 }
 
 # Workspace: deliverable uploads.
+DELIVERABLE_MAX_UPLOAD_BYTES = env.int("DELIVERABLE_MAX_UPLOAD_MB", default=50) * 1024 * 1024
+# File kinds by extension; each is checked against the file's content, not its name alone.
+DELIVERABLE_ALLOWED_TYPES = env_list(
+    "DELIVERABLE_ALLOWED_TYPES",
+    default=["pdf", "png", "jpg", "jpeg", "zip", "docx", "xlsx", "pptx", "txt", "csv", "md"],
+)
+# Rendered board columns are reused until a card of the project changes (0 turns this off).
+BOARD_CACHE_SECONDS = env.int("BOARD_CACHE_SECONDS", default=300)
 
 # Portal: sign-off and feedback.
+# A client's feedback attachment: at most this many megabytes, one of these file types.
+PORTAL_ATTACHMENT_MAX_MB = env.int("PORTAL_ATTACHMENT_MAX_MB", default=10)
+PORTAL_ATTACHMENT_EXTENSIONS = env_list(
+    "PORTAL_ATTACHMENT_EXTENSIONS",
+    default=["pdf", "png", "jpg", "jpeg", "txt", "csv", "docx", "xlsx", "pptx", "zip"],
+)
 
 # Notifications: reminders, overdue checks and their mail.
+NOTIFICATIONS_CHECK_EVERY_MINUTES = env.int("NOTIFICATIONS_CHECK_EVERY_MINUTES", default=15)
+NOTIFICATIONS_DUE_SOON_HOURS = env.int("NOTIFICATIONS_DUE_SOON_HOURS", default=48)
+NOTIFICATIONS_ESCALATE_AFTER_HOURS = env.int("NOTIFICATIONS_ESCALATE_AFTER_HOURS", default=48)
+NOTIFICATIONS_SIGNOFF_REMINDER_DAYS = env.int("NOTIFICATIONS_SIGNOFF_REMINDER_DAYS", default=3)
+NOTIFICATIONS_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATIONS_EMAIL_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_EMAIL_RETRY_BASE_SECONDS = env.int(
+    "NOTIFICATIONS_EMAIL_RETRY_BASE_SECONDS", default=30
+)
+NOTIFICATIONS_EMAIL_RETRY_MAX_SECONDS = env.int(
+    "NOTIFICATIONS_EMAIL_RETRY_MAX_SECONDS", default=1800
+)
+# The outbox sweep re-enqueues mails left pending this long past their time (a lost message)
+# and takes back claims older than any attempt can last (a worker that died mid-send).
+NOTIFICATIONS_OUTBOX_SWEEP_EVERY_MINUTES = env.int(
+    "NOTIFICATIONS_OUTBOX_SWEEP_EVERY_MINUTES", default=5
+)
+NOTIFICATIONS_OUTBOX_GRACE_SECONDS = env.int("NOTIFICATIONS_OUTBOX_GRACE_SECONDS", default=300)
+NOTIFICATIONS_EMAIL_CLAIM_EXPIRES_SECONDS = CELERY_TASK_TIME_LIMIT + EMAIL_TIMEOUT
+for _name in [name for name in list(vars()) if name.startswith("NOTIFICATIONS_")]:
+    if vars()[_name] <= 0:
+        raise ImproperlyConfigured(f"{_name} must be a positive number.")
+# Redis hands a message that is not acknowledged within this time to another worker; a mail
+# retry waits unacknowledged for its countdown, so the longest wait must stay below it.
+REDIS_VISIBILITY_TIMEOUT = env.int("REDIS_VISIBILITY_TIMEOUT", default=3600)
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = vars().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}) | {
+        "visibility_timeout": REDIS_VISIBILITY_TIMEOUT
+    }
+if NOTIFICATIONS_EMAIL_RETRY_MAX_SECONDS >= REDIS_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "NOTIFICATIONS_EMAIL_RETRY_MAX_SECONDS must stay below REDIS_VISIBILITY_TIMEOUT, "
+        "or Redis delivers a waiting retry twice."
+    )
 
 # Reports: weekly PDF status reports.
+# The weekly mail goes out at this hour and minute on this ISO weekday (1 = Monday), in TIME_ZONE.
+REPORT_WEEKLY_DAY = env.int("REPORT_WEEKLY_DAY", default=1)
+REPORT_WEEKLY_HOUR = env.int("REPORT_WEEKLY_HOUR", default=8)
+REPORT_WEEKLY_MINUTE = env.int("REPORT_WEEKLY_MINUTE", default=0)
+if not (
+    1 <= REPORT_WEEKLY_DAY <= 7 and 0 <= REPORT_WEEKLY_HOUR <= 23 and 0 <= REPORT_WEEKLY_MINUTE <= 59
+):
+    raise ImproperlyConfigured(
+        "REPORT_WEEKLY_DAY must be 1-7 (Monday-Sunday), REPORT_WEEKLY_HOUR 0-23 and "
+        "REPORT_WEEKLY_MINUTE 0-59."
+    )
+# Each list in a report shows this many items (the most urgent) and counts the rest.
+REPORT_SECTION_ROWS = env.int("REPORT_SECTION_ROWS", default=12)
+# Rendering one PDF: a soft limit (the task gives up cleanly) and a hard one (the child is killed).
+REPORT_RENDER_SOFT_TIME_LIMIT = env.int("REPORT_RENDER_SOFT_TIME_LIMIT", default=60)
+REPORT_RENDER_TIME_LIMIT = env.int("REPORT_RENDER_TIME_LIMIT", default=90)
+# A delivery still "being sent" after this long belongs to a worker that died: it is retried.
+REPORT_DELIVERY_LEASE_SECONDS = env.int("REPORT_DELIVERY_LEASE_SECONDS", default=900)
+# A portfolio whose reports add up to more than this is mailed as the summary alone, with links.
+REPORT_MAIL_MAX_MB = env.int("REPORT_MAIL_MAX_MB", default=15)
+# WeasyPrint logs every rendering step at INFO; its warnings (a refused URL) still show.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}

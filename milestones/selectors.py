@@ -2,10 +2,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from projects.models import Project, TaskCard
 
-from .models import Milestone, Phase
+from .models import DeliverableVersion, Milestone, Phase
 
 
 def project_phases(*, project: Project) -> list[Phase]:
@@ -121,3 +123,48 @@ def project_timeline(
     today_x = x_of(today) if start <= today <= end else None
     height = top + len(phases) * row_height + 8
     return Timeline(width, height, label_width, bars, marks, today_x, start, end)
+
+
+def submission_blockers(*, milestone: Milestone) -> list[str]:
+    """Why the milestone cannot be submitted for sign-off yet; empty when it can."""
+    blockers = []
+    if not milestone.requires_signoff:
+        blockers.append(_("This milestone does not need the client's sign-off."))
+    if milestone.status in (Milestone.Status.AWAITING_SIGNOFF, Milestone.Status.APPROVED):
+        blockers.append(
+            _("It is already %(status)s.") % {"status": milestone.get_status_display().lower()}
+        )
+    open_criteria = milestone.criteria.filter(met_at__isnull=True).count()
+    if open_criteria:
+        blockers.append(
+            ngettext(
+                "%(count)s acceptance criterion is not met yet.",
+                "%(count)s acceptance criteria are not met yet.",
+                open_criteria,
+            )
+            % {"count": open_criteria}
+        )
+    deliverables = milestone.deliverables.annotate(files=Count("versions"))
+    if not deliverables:
+        blockers.append(_("Add at least one deliverable."))
+    blockers += [
+        _("“%(title)s” has no file yet.") % {"title": d.title} for d in deliverables if not d.files
+    ]
+    return blockers
+
+
+def milestone_page(*, milestone: Milestone) -> dict:
+    """The milestone with its criteria and deliverables (each with its versions)."""
+    versions = DeliverableVersion.objects.select_related("uploaded_by").order_by("-number")
+    deliverables = milestone.deliverables.prefetch_related(Prefetch("versions", queryset=versions))
+    return {
+        "milestone": milestone,
+        "criteria": list(milestone.criteria.select_related("met_by")),
+        "deliverables": list(deliverables),
+        "blockers": submission_blockers(milestone=milestone),
+    }
+
+
+def project_milestones(*, project: Project) -> list[Milestone]:
+    """The project's milestones in plan order, for choices and filters."""
+    return list(Milestone.objects.filter(phase__project=project).order_by("due_date", "pk"))

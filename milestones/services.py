@@ -1,1 +1,326 @@
 """Writes on phases, milestones, deliverables, acceptance criteria and sign-offs."""
+
+import datetime
+import hashlib
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from notifications.models import Notification
+from notifications.services import notify
+from projects.models import User
+from projects.services import activity_record
+
+from .models import AcceptanceCriterion, Deliverable, DeliverableVersion, Milestone, Phase
+from .selectors import submission_blockers
+
+
+def _day(day: datetime.date | None) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT") if day else "—"
+
+
+def _labels(model: type, names: list[str]) -> str:
+    return ", ".join(str(model._meta.get_field(name).verbose_name) for name in names)
+
+
+def _apply(instance: object, changes: dict[str, object]) -> list[str]:
+    """Sets the values that differ and returns their field names."""
+    changed = [name for name, value in changes.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, changes[name])
+    return changed
+
+
+@transaction.atomic
+def phase_update(
+    *,
+    actor: User,
+    phase: Phase,
+    planned_start: datetime.date | None,
+    planned_end: datetime.date | None,
+) -> Phase:
+    changes = {"planned_start": planned_start, "planned_end": planned_end}
+    phase = Phase.objects.select_for_update().select_related("project").get(pk=phase.pk)
+    if not _apply(phase, changes):
+        return phase
+    phase.full_clean()
+    phase.save()
+    activity_record(
+        project=phase.project,
+        actor=actor,
+        verb="phase.rescheduled",
+        summary=_("Phase “%(phase)s” planned from %(start)s to %(end)s")
+        % {
+            "phase": phase.get_kind_display(),
+            "start": _day(planned_start),
+            "end": _day(planned_end),
+        },
+        client_visible=True,
+    )
+    return phase
+
+
+@transaction.atomic
+def milestone_create(
+    *,
+    actor: User,
+    phase: Phase,
+    title: str,
+    due_date: datetime.date,
+    requires_signoff: bool = True,
+    description: str = "",
+) -> Milestone:
+    milestone = Milestone(
+        phase=phase,
+        title=title,
+        due_date=due_date,
+        requires_signoff=requires_signoff,
+        description=description,
+    )
+    milestone.full_clean()
+    milestone.save()
+    activity_record(
+        project=phase.project,
+        actor=actor,
+        verb="milestone.created",
+        summary=_("Milestone “%(title)s” planned in %(phase)s, due %(due)s")
+        % {"title": title, "phase": phase.get_kind_display(), "due": _day(due_date)},
+        client_visible=True,
+    )
+    return milestone
+
+
+def _locked_milestone(milestone: Milestone) -> Milestone:
+    return (
+        Milestone.objects.select_for_update()
+        .select_related("phase__project__client")
+        .get(pk=milestone.pk)
+    )
+
+
+@transaction.atomic
+def milestone_update(*, actor: User, milestone: Milestone, changes: dict[str, object]) -> Milestone:
+    milestone = _locked_milestone(milestone)
+    changed = _apply(milestone, changes)
+    if not changed:
+        return milestone
+    milestone.full_clean()
+    milestone.save()
+    activity_record(
+        project=milestone.phase.project,
+        actor=actor,
+        verb="milestone.updated",
+        summary=_("Milestone “%(title)s” changed: %(fields)s")
+        % {"title": milestone.title, "fields": _labels(Milestone, changed)},
+    )
+    return milestone
+
+
+@transaction.atomic
+def criterion_create(*, actor: User, milestone: Milestone, text: str) -> AcceptanceCriterion:
+    milestone = _locked_milestone(milestone)
+    last = milestone.criteria.aggregate(last=Max("position"))["last"]
+    criterion = AcceptanceCriterion(
+        milestone=milestone, text=text, position=0 if last is None else last + 1
+    )
+    criterion.full_clean()
+    criterion.save()
+    activity_record(
+        project=milestone.phase.project,
+        actor=actor,
+        verb="criterion.created",
+        summary=_("Acceptance criterion “%(text)s” added to “%(milestone)s”")
+        % {"text": text, "milestone": milestone.title},
+    )
+    return criterion
+
+
+@transaction.atomic
+def criterion_set_met(
+    *, actor: User, criterion: AcceptanceCriterion, met: bool
+) -> AcceptanceCriterion:
+    criterion = (
+        AcceptanceCriterion.objects.select_for_update()
+        .select_related("milestone__phase__project")
+        .get(pk=criterion.pk)
+    )
+    if criterion.is_met == met:
+        return criterion
+    criterion.met_at, criterion.met_by = (timezone.now(), actor) if met else (None, None)
+    criterion.save(update_fields=["met_at", "met_by"])
+    names = {"text": criterion.text, "milestone": criterion.milestone.title}
+    if met:
+        summary = _("Acceptance criterion “%(text)s” of “%(milestone)s” met") % names
+    else:
+        summary = _("Acceptance criterion “%(text)s” of “%(milestone)s” reopened") % names
+    activity_record(
+        project=criterion.milestone.phase.project,
+        actor=actor,
+        verb="criterion.met" if met else "criterion.unmet",
+        summary=summary,
+    )
+    return criterion
+
+
+@transaction.atomic
+def deliverable_create(
+    *,
+    actor: User,
+    milestone: Milestone,
+    title: str,
+    description: str = "",
+    upload: UploadedFile | None = None,
+) -> Deliverable:
+    """Adds a deliverable and, when a file comes with it, its first version."""
+    milestone = _locked_milestone(milestone)
+    deliverable = Deliverable(milestone=milestone, title=title, description=description)
+    deliverable.full_clean()
+    deliverable.save()
+    activity_record(
+        project=milestone.phase.project,
+        actor=actor,
+        verb="deliverable.created",
+        summary=_("Deliverable “%(title)s” added to “%(milestone)s”")
+        % {"title": title, "milestone": milestone.title},
+    )
+    if upload is not None:
+        version_upload(actor=actor, deliverable=deliverable, upload=upload)
+    return deliverable
+
+
+def _digest(upload: UploadedFile) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    for chunk in upload.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    upload.seek(0)
+    return digest.hexdigest(), size
+
+
+def _reopen_for(milestone: Milestone, *, actor: User, deliverable: Deliverable) -> None:
+    """Changed files are not what was submitted or signed: the milestone goes back to work and
+    needs a new submission. Earlier sign-offs keep naming the versions they bound."""
+    was = milestone.status
+    if was == Milestone.Status.IN_PROGRESS:
+        return
+    milestone.status, milestone.approved_at = Milestone.Status.IN_PROGRESS, None
+    milestone.save(update_fields=["status", "approved_at"])
+    if was in (Milestone.Status.PLANNED, Milestone.Status.CHANGES_REQUESTED):
+        return
+    activity_record(
+        project=milestone.phase.project,
+        actor=actor,
+        verb="milestone.reopened",
+        summary=_("Milestone “%(milestone)s” reopened (was %(status)s): “%(title)s” has a new file")
+        % {
+            "milestone": milestone.title,
+            "status": Milestone.Status(was).label,
+            "title": deliverable.title,
+        },
+        client_visible=True,
+    )
+
+
+@transaction.atomic
+def version_upload(
+    *, actor: User, deliverable: Deliverable, upload: UploadedFile
+) -> DeliverableVersion:
+    """Stores a new version under a generated name with its SHA-256. `upload.content_type`
+    must be the type its content was checked to be (see milestones.uploads)."""
+    milestone = _locked_milestone(deliverable.milestone)
+    sha256, size = _digest(upload)
+    last = deliverable.versions.aggregate(last=Max("number"))["last"] or 0
+    version = DeliverableVersion(
+        deliverable=deliverable,
+        number=last + 1,
+        original_name=Path(upload.name).name[-255:],
+        content_type=upload.content_type,
+        size=size,
+        sha256=sha256,
+        uploaded_by=actor,
+    )
+    version.file.save(upload.name, upload, save=False)
+    version.full_clean()
+    version.save()
+    _reopen_for(milestone, actor=actor, deliverable=deliverable)
+    activity_record(
+        project=milestone.phase.project,
+        actor=actor,
+        verb="deliverable.uploaded",
+        summary=_("Version %(number)s of “%(title)s” uploaded: %(name)s")
+        % {"number": version.number, "title": deliverable.title, "name": version.original_name},
+    )
+    return version
+
+
+def _signoff_link(milestone: Milestone) -> str:
+    try:
+        return reverse("portal:signoff", args=[milestone.pk])
+    except NoReverseMatch:
+        return reverse("portal:project", args=[milestone.phase.project_id])
+
+
+@transaction.atomic
+def milestone_submit(*, actor: User, milestone: Milestone) -> Milestone:
+    """Asks the client's contacts to sign the milestone off; refused with a ValidationError
+    listing what is missing."""
+    milestone = _locked_milestone(milestone)
+    blockers = submission_blockers(milestone=milestone)
+    if blockers:
+        raise ValidationError(blockers)
+    milestone.status = Milestone.Status.AWAITING_SIGNOFF
+    milestone.revision += 1
+    milestone.submitted_at = timezone.now()
+    milestone.full_clean()
+    milestone.save(update_fields=["status", "revision", "submitted_at"])
+    project = milestone.phase.project
+    names = {"title": milestone.title, "round": milestone.revision}
+    activity_record(
+        project=project,
+        actor=actor,
+        verb="milestone.submitted",
+        summary=_("Milestone “%(title)s” submitted for sign-off (round %(round)s)") % names,
+        client_visible=True,
+    )
+    contacts = User.objects.filter(contact__client_id=project.client_id, is_active=True)
+    notify(
+        recipient_ids=contacts.values_list("pk", flat=True),
+        kind=Notification.Kind.SIGNOFF_REQUESTED,
+        title=_("Please sign off “%(title)s”") % names,
+        text=_("%(project)s: the milestone “%(title)s” is ready for your sign-off.")
+        % {"project": project.name, "title": milestone.title},
+        dedupe_key=f"signoff_requested:{milestone.pk}:{milestone.revision}",
+        link=_signoff_link(milestone),
+        project_id=project.pk,
+        target=f"milestone:{milestone.pk}",
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_complete(*, actor: User, milestone: Milestone) -> Milestone:
+    """Closes a milestone that needs no client sign-off, once its criteria are met."""
+    milestone = _locked_milestone(milestone)
+    if milestone.requires_signoff:
+        raise ValidationError(_("The client signs this milestone off; submit it instead."))
+    if milestone.status == Milestone.Status.APPROVED:
+        raise ValidationError(_("This milestone is already completed."))
+    if milestone.criteria.filter(met_at__isnull=True).exists():
+        raise ValidationError(_("Meet every acceptance criterion first."))
+    milestone.status, milestone.approved_at = Milestone.Status.APPROVED, timezone.now()
+    milestone.save(update_fields=["status", "approved_at"])
+    activity_record(
+        project=milestone.phase.project,
+        actor=actor,
+        verb="milestone.completed",
+        summary=_("Milestone “%(title)s” completed") % {"title": milestone.title},
+        client_visible=True,
+    )
+    return milestone

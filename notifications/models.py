@@ -1,7 +1,12 @@
+import datetime
+import zoneinfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,6 +52,12 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
+    data = models.JSONField(
+        _("details"),
+        default=dict,
+        blank=True,
+        help_text=_("Facts the text is written from in the reader's language, e.g. the due date."),
+    )
     dedupe_key = models.CharField(_("dedupe key"), max_length=200)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -56,6 +67,8 @@ class Notification(models.Model):
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     email_last_error = models.TextField(_("last e-mail error"), blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_due_at = models.DateTimeField(_("next e-mail attempt"), default=timezone.now)
+    email_claimed_at = models.DateTimeField(_("e-mail claimed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -73,11 +86,62 @@ class Notification(models.Model):
                 condition=Q(read_at__isnull=True),
             ),
             models.Index(
-                fields=["created_at"],
+                fields=["email_due_at"],
                 name="notification_outbox",
-                condition=Q(email_state="pending"),
+                condition=Q(email_state__in=["pending", "sending"]),
             ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def details(self) -> str:
+        """The text in the active language: written from `data` when the overdue checks made
+        the row, as given otherwise."""
+        if "due" not in self.data:
+            return self.text
+        due = datetime.date.fromisoformat(self.data["due"])
+        facts = {"date": formats.date_format(due, "DATE_FORMAT")}
+        if self.kind == self.Kind.SIGNOFF_REMINDER:
+            facts["days"] = self.data["waited_days"]
+            return gettext("Waiting for your sign-off for more than %(days)s days.") % facts
+        if self.kind == self.Kind.DUE_SOON:
+            return gettext("Due on %(date)s.") % facts
+        side = (
+            gettext("Waiting on the client.")
+            if self.data["side"] == "client"
+            else gettext("Waiting on the team.")
+        )
+        if self.kind == self.Kind.ESCALATION:
+            facts["duration"] = timesince(self.deadline(), self.created_at, depth=2)
+            return gettext("Overdue for %(duration)s (due on %(date)s).") % facts + " " + side
+        return gettext("Was due on %(date)s.") % facts + " " + side
+
+    def deadline(self) -> datetime.datetime:
+        """The end of the due day in the client's time zone."""
+        due = datetime.date.fromisoformat(self.data["due"])
+        midnight = datetime.datetime.combine(due + datetime.timedelta(days=1), datetime.time())
+        return midnight.replace(tzinfo=zoneinfo.ZoneInfo(self.data["tz"]))
+
+
+class NotificationPreference(models.Model):
+    """A user's choice for one kind; without a row, the kind is e-mailed at once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Notification.Kind.choices)
+    by_email = models.BooleanField(_("e-mail at once"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()}"

@@ -1,8 +1,35 @@
+"""Writes on notifications: recording them, the e-mail outbox, reading, preferences."""
+
+import datetime
+import logging
+import random
+import smtplib
 from collections.abc import Iterable
+from contextlib import closing
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from .models import Notification
+from projects.models import User
+
+from .models import Notification, NotificationPreference
+
+logger = logging.getLogger(__name__)
+
+EmailState = Notification.EmailState
+
+
+def in_app_only(*, user: OuterRef | F, kind: OuterRef | F) -> Exists:
+    """True where the user chose to read this kind in the app only."""
+    chosen = NotificationPreference.objects.filter(user=user, kind=kind, by_email=False)
+    return Exists(chosen)
 
 
 def notify(
@@ -16,10 +43,19 @@ def notify(
     project_id: int | None = None,
     target: str = "",
 ) -> int:
-    """Records one notification per recipient, at most once per (recipient, dedupe_key), in the
-    caller's transaction. Returns how many are new. Other apps call this with plain data."""
-    rows = [
-        Notification(
+    """Records one notification per active recipient, at most once per (recipient, dedupe_key),
+    in the caller's transaction; their mails leave after it commits. Returns how many are new.
+    Other apps call this with plain data."""
+    recipients = (
+        User.objects.filter(pk__in=set(recipient_ids), is_active=True)
+        .exclude(notifications__dedupe_key=dedupe_key)
+        .annotate(in_app_only=in_app_only(user=OuterRef("pk"), kind=kind))
+        .values_list("pk", "in_app_only")
+    )
+    now = timezone.now()
+    rows = []
+    for recipient_id, skip_email in recipients:
+        row = Notification(
             recipient_id=recipient_id,
             kind=kind,
             project_id=project_id,
@@ -28,15 +64,202 @@ def notify(
             text=text,
             link=link,
             dedupe_key=dedupe_key,
+            created_at=now,
+            email_due_at=now,
+            email_state=EmailState.SKIPPED if skip_email else EmailState.PENDING,
         )
-        for recipient_id in set(recipient_ids)
-    ]
-    before = Notification.objects.filter(dedupe_key=dedupe_key).count()
+        row.full_clean(exclude=["recipient", "project"], validate_constraints=False)
+        rows.append(row)
+    # A concurrent call with the same key loses on the unique constraint instead of failing.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    created = Notification.objects.filter(dedupe_key=dedupe_key).count() - before
-    transaction.on_commit(_deliver_later)
-    return created
+    mailed = [row.recipient_id for row in rows if row.email_state == EmailState.PENDING]
+    if mailed:
+        transaction.on_commit(lambda: _deliver_later(dedupe_key, mailed), robust=True)
+    return len(rows)
 
 
-def _deliver_later() -> None:
-    """Mail delivery of the outbox rows; the notifications issue fills this in."""
+def _deliver_later(dedupe_key: str, recipient_ids: list[int]) -> None:
+    pending = Notification.objects.filter(
+        dedupe_key=dedupe_key, recipient_id__in=recipient_ids, email_state=EmailState.PENDING
+    )
+    emails_enqueue(notification_ids=list(pending.values_list("pk", flat=True)))
+
+
+def emails_enqueue(*, notification_ids: list[int]) -> None:
+    """Hands the mails to the workers. A broker that is down loses nothing: the rows stay
+    pending and the outbox sweep enqueues them again."""
+    from .tasks import send_notification_email  # the tasks module imports this one
+
+    if not notification_ids:
+        return
+    try:
+        with send_notification_email.app.producer_or_acquire() as producer:
+            for notification_id in notification_ids:
+                send_notification_email.apply_async((notification_id,), producer=producer)
+    except Exception:
+        logger.exception("could not enqueue %d notification mails", len(notification_ids))
+
+
+def retry_delay(*, attempts: int) -> float:
+    """Exponential backoff with jitter: about base·2^(n-1) seconds after the n-th attempt,
+    never above the configured maximum (which stays below the broker's visibility timeout)."""
+    ceiling = min(
+        settings.NOTIFICATIONS_EMAIL_RETRY_MAX_SECONDS,
+        settings.NOTIFICATIONS_EMAIL_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0),
+    )
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - spreading retries, not secrecy
+
+
+def notification_email_claim(*, notification_id: int, now: datetime.datetime) -> bool:
+    """Takes the row for one attempt, or answers False when it is sent, failed, in-app only or
+    in another worker's hands. A claim older than a task's time limit belongs to a worker that
+    died, so it may be taken over."""
+    stale = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_EMAIL_CLAIM_EXPIRES_SECONDS)
+    claimable = Q(email_state=EmailState.PENDING) | Q(
+        email_state=EmailState.SENDING, email_claimed_at__lt=stale
+    )
+    claimed = Notification.objects.filter(claimable, pk=notification_id).update(
+        email_state=EmailState.SENDING,
+        email_attempts=F("email_attempts") + 1,
+        email_claimed_at=now,
+    )
+    return claimed == 1
+
+
+def _is_permanent(error: Exception) -> bool:
+    """A 5xx answer will not change on a retry; time-outs, 4xx and lost connections may."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _message in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+def notification_email_send(*, notification_id: int) -> float | None:
+    """Claims, sends and records one notification's mail. Returns the seconds to wait before
+    the next attempt when it should be tried again, None when there is nothing more to do."""
+    now = timezone.now()
+    if not notification_email_claim(notification_id=notification_id, now=now):
+        return None
+    notification = Notification.objects.select_related("recipient", "project").get(
+        pk=notification_id
+    )
+    # Closed here whatever happens: Django's backend leaves a connection open when it raises.
+    with closing(get_connection()) as smtp:
+        try:
+            notification_email_message(notification=notification, connection=smtp).send()
+        except (smtplib.SMTPException, OSError) as error:
+            return _attempt_failed(notification=notification, error=error)
+    Notification.objects.filter(pk=notification_id, email_state=EmailState.SENDING).update(
+        email_state=EmailState.SENT, emailed_at=timezone.now(), email_last_error=""
+    )
+    return None
+
+
+def _attempt_failed(*, notification: Notification, error: Exception) -> float | None:
+    description = f"{type(error).__name__}: {error}"[:2000]
+    logger.warning("notification %s mail attempt failed: %s", notification.pk, description)
+    final = (
+        _is_permanent(error)
+        or notification.email_attempts >= settings.NOTIFICATIONS_EMAIL_MAX_ATTEMPTS
+    )
+    delay = None if final else retry_delay(attempts=notification.email_attempts)
+    Notification.objects.filter(pk=notification.pk, email_state=EmailState.SENDING).update(
+        email_state=EmailState.FAILED if final else EmailState.PENDING,
+        email_last_error=description,
+        email_due_at=timezone.now() + datetime.timedelta(seconds=delay or 0),
+    )
+    return delay
+
+
+def notification_email_message(
+    *, notification: Notification, connection: BaseEmailBackend | None = None
+) -> EmailMultiAlternatives:
+    """The mail in the recipient's language, with absolute links back to the item."""
+    recipient = notification.recipient
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        context = {
+            "notification": notification,
+            "details": notification.details(),
+            "url": f"{settings.SITE_URL}{notification.link}" if notification.link else "",
+            "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
+        }
+        subject = gettext("%(kind)s: %(title)s") % {
+            "kind": notification.get_kind_display(),
+            "title": notification.title,
+        }
+        text = render_to_string("emails/notification.txt", context)
+        html = render_to_string("emails/notification.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        to=[recipient.email],
+        headers={"Auto-Submitted": "auto-generated"},
+        connection=connection,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def outbox_sweep(*, now: datetime.datetime, limit: int) -> list[int]:
+    """Rows a lost message or a dead worker left behind: pending past their time by a grace
+    period, or claimed longer ago than any attempt can take. Pushing their next time forward
+    keeps the next sweep from enqueueing them again while they wait in the queue."""
+    grace = datetime.timedelta(seconds=settings.NOTIFICATIONS_OUTBOX_GRACE_SECONDS)
+    stale = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_EMAIL_CLAIM_EXPIRES_SECONDS)
+    left = Q(email_state=EmailState.PENDING, email_due_at__lt=now - grace) | Q(
+        email_state=EmailState.SENDING, email_claimed_at__lt=stale
+    )
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.filter(left)
+            .order_by("email_due_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Notification.objects.filter(pk__in=ids, email_state=EmailState.PENDING).update(
+            email_due_at=now
+        )
+        transaction.on_commit(lambda: emails_enqueue(notification_ids=ids), robust=True)
+    return ids
+
+
+@transaction.atomic
+def notification_emails_resend(*, notification_ids: list[int]) -> int:
+    """Sends failed (or never sent) mails again from a fresh count of attempts."""
+    resend = Notification.objects.filter(pk__in=notification_ids).exclude(
+        email_state__in=[EmailState.SENT, EmailState.SENDING]
+    )
+    ids = list(resend.values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=ids).update(
+        email_state=EmailState.PENDING, email_attempts=0, email_due_at=timezone.now()
+    )
+    transaction.on_commit(lambda: emails_enqueue(notification_ids=ids), robust=True)
+    return len(ids)
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def preferences_update(*, user: User, by_email: dict[str, bool]) -> None:
+    """Stores the user's choice for every kind given."""
+    rows = []
+    for kind, choice in by_email.items():
+        row = NotificationPreference(user=user, kind=kind, by_email=choice)
+        row.full_clean(exclude=["user"], validate_constraints=False)
+        rows.append(row)
+    NotificationPreference.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["by_email"],
+    )

@@ -1,30 +1,177 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from clientprogress.access import client_only, portal_project_for_user, visible_projects
-from milestones.selectors import project_phases, project_timeline
+from clientprogress.access import (
+    client_only,
+    portal_card_for_user,
+    portal_milestone_for_user,
+    portal_project_for_user,
+    portal_version_for_user,
+    visible_projects,
+)
+from clientprogress.files import download_response
+from milestones.models import Milestone
+from milestones.signoff import Decision, SignOffRefused, client_ip, signoff_record
+from milestones.uploads import CONTENT_TYPES, extension_of
 
-from .selectors import project_rows
+from .models import Project, TaskCard
+from .portal_forms import FeedbackForm, SignOffForm
+from .portal_selectors import (
+    client_today,
+    portal_feedback,
+    portal_home_rows,
+    portal_project_page,
+    portal_waiting,
+    signoff_page,
+)
+from .portal_services import card_mark_done_by_client, feedback_create
 
 
 @require_GET
 @client_only
 def portal_home(request: HttpRequest) -> HttpResponse:
-    rows = project_rows(visible_projects(request.user))
+    rows = portal_home_rows(visible_projects(request.user))
     return render(request, "portal/home.html", {"projects": rows})
+
+
+def _project_page(
+    request: HttpRequest, project: Project, feedback_form: FeedbackForm | None = None
+) -> HttpResponse:
+    page = portal_project_page(project=project)
+    context = {
+        "project": project,
+        "page": page,
+        # The names the shared timeline, phase and activity includes read.
+        "timeline": page.timeline,
+        "phases": page.phases,
+        "activities": page.activities,
+        "feedback_form": feedback_form or FeedbackForm(project=project),
+    }
+    return render(request, "portal/project.html", context)
 
 
 @require_GET
 @client_only
 def portal_project(request: HttpRequest, project_id: int) -> HttpResponse:
+    return _project_page(request, portal_project_for_user(request, project_id))
+
+
+def _back_to(project_id: int, section: str) -> HttpResponse:
+    return redirect(reverse("portal:project", args=[project_id]) + f"#{section}")
+
+
+# GET answers like POST to an outsider (404) and sends anyone else to the form on the page.
+@require_http_methods(["GET", "POST"])
+@client_only
+def portal_card_done(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = portal_card_for_user(request, card_id)
+    if card.responsible != TaskCard.Responsible.CLIENT:
+        raise Http404
+    if request.method == "GET":
+        return _back_to(card.project_id, "waiting")
+    names = {"title": card.title}
+    if card_mark_done_by_client(card=card, actor=request.user):
+        notice = _("Thank you: “%(title)s” is done and the team has been told.") % names
+    else:
+        notice = _("“%(title)s” was marked done already.") % names
+    if request.htmx:
+        waiting = portal_waiting(project=card.project, today=client_today(card.project.client))
+        context = {"project": card.project, "page": {"waiting": waiting}, "notice": notice}
+        return render(request, "portal/project.html#waiting", context)
+    messages.success(request, notice)
+    return _back_to(card.project_id, "waiting")
+
+
+@require_http_methods(["GET", "POST"])
+@client_only
+def portal_feedback_send(request: HttpRequest, project_id: int) -> HttpResponse:
     project = portal_project_for_user(request, project_id)
-    phases = project_phases(project=project)
+    if request.method == "GET":
+        return _back_to(project.pk, "feedback")
+    form = FeedbackForm(request.POST, request.FILES, project=project)
+    if form.is_valid():
+        feedback_create(
+            project=project,
+            actor=request.user,
+            text=form.cleaned_data["text"],
+            milestone=form.cleaned_data["milestone"],
+            attachment=form.cleaned_data["attachment"],
+        )
+        notice = _("Thank you: your feedback is with the team.")
+        if not request.htmx:
+            messages.success(request, notice)
+            return _back_to(project.pk, "feedback")
+        form = FeedbackForm(project=project)
+    elif not request.htmx:
+        return _project_page(request, project, feedback_form=form)
+    else:
+        notice = ""
     context = {
         "project": project,
-        "phases": phases,
-        "timeline": project_timeline(project=project, phases=phases, today=timezone.localdate()),
-        "activities": list(project.activities.filter(client_visible=True)[:50]),
+        "page": {"feedback": portal_feedback(project=project)},
+        "feedback_form": form,
+        "notice": notice,
     }
-    return render(request, "portal/project.html", context)
+    return render(request, "portal/project.html#feedback", context)
+
+
+@require_GET
+@client_only
+def portal_feedback_attachment(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = portal_card_for_user(request, card_id)
+    if not card.attachment:
+        raise Http404
+    kind = CONTENT_TYPES.get(extension_of(card.attachment_name), "application/octet-stream")
+    return download_response(card.attachment, filename=card.attachment_name, content_type=kind)
+
+
+@require_GET
+@client_only
+def portal_version_download(request: HttpRequest, version_id: int) -> HttpResponse:
+    version = portal_version_for_user(request, version_id)
+    return download_response(
+        version.file, filename=version.original_name, content_type=version.content_type
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@client_only
+def portal_signoff(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    milestone = portal_milestone_for_user(request, milestone_id)
+    page = signoff_page(milestone=milestone, organisation=request.user.contact.client.name)
+    initial = {
+        "revision": milestone.revision,
+        "manifest_sha256": page.manifest_sha256,
+        "consent_sha256": page.consent_sha256,
+    }
+    form = SignOffForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signoff = signoff_record(
+                milestone=milestone,
+                signer=request.user,
+                decision=Decision(**form.cleaned_data),
+                ip_address=client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+        except SignOffRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("portal:signoff", milestone_id=milestone.pk)
+        messages.success(
+            request,
+            _("Your decision is recorded: %(decision)s.")
+            % {"decision": signoff.get_decision_display()},
+        )
+        return redirect(reverse("portal:project", args=[milestone.phase.project_id]))
+    context = {
+        "milestone": milestone,
+        "project": milestone.phase.project,
+        "page": page,
+        "form": form,
+        "open": milestone.status == Milestone.Status.AWAITING_SIGNOFF,
+    }
+    return render(request, "portal/signoff.html", context)

@@ -1,13 +1,28 @@
 import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clientprogress.access import visible_projects
 from milestones.models import Milestone, Phase
+from milestones.selectors import project_phases, project_timeline
 
-from .models import Project, TaskCard
+from .models import Project, TaskCard, User
 
 HEALTH_LABELS = {"on_track": _("On track"), "at_risk": _("At risk"), "late": _("Late")}
 
@@ -74,3 +89,123 @@ def project_rows(projects: QuerySet[Project], *, today: datetime.date | None = N
         )
         project.health_label = HEALTH_LABELS[project.health]
     return rows
+
+
+def can_plan(*, user: User, project: Project) -> bool:
+    """Project details, phases, milestones and their files are the PM's (and managers');
+    the rest of the team works on the board."""
+    return user.sees_all_projects or project.pm_id == user.pk
+
+
+def project_list_rows(
+    *, user: User, client_id: int | None, status: str, mine: bool, late: bool
+) -> list:
+    """The project list with its filters applied."""
+    projects = visible_projects(user)
+    if client_id:
+        projects = projects.filter(client_id=client_id)
+    if status:
+        projects = projects.filter(status=status)
+    if mine:
+        team = Project.team.through.objects.filter(user=user).values("project_id")
+        projects = projects.filter(Q(pm=user) | Q(id__in=team))
+    rows = project_rows(projects)
+    return [row for row in rows if row.health == "late"] if late else rows
+
+
+def project_header(*, project: Project) -> Project:
+    """The project with the figures of its list row (progress, health, counts)."""
+    return project_rows(Project.objects.filter(pk=project.pk))[0]
+
+
+def project_people(*, project: Project) -> list[User]:
+    """Who cards can be assigned to: the PM and the team."""
+    team = Project.team.through.objects.filter(project=project).values("user_id")
+    return list(User.objects.filter(Q(pk=project.pm_id) | Q(pk__in=team)).order_by("full_name"))
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    assignee_id: int | None = None
+    milestone_id: int | None = None
+    responsible: str = ""
+    late: bool = False
+
+    def key(self) -> str:
+        return f"{self.assignee_id}:{self.milestone_id}:{self.responsible}:{int(self.late)}"
+
+
+@dataclass
+class BoardColumn:
+    status: str
+    label: str
+    cards: list[dict] = field(default_factory=list)
+
+
+BOARD_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "due_date",
+    "responsible",
+    "blocked_reason",
+    "client_visible",
+    "version",
+    "assignee__full_name",
+    "assignee__email",
+)
+
+
+def board_stamp(*, project: Project) -> str:
+    """Changes whenever a card of the project is added, removed, edited or moved: every write
+    sets updated_at (positions included) and edits raise the version."""
+    stamp = project.cards.aggregate(n=Count("pk"), last=Max("updated_at"), v=Sum("version"))
+    last = stamp["last"].timestamp() if stamp["last"] else 0
+    return f"{stamp['n']}:{last}:{stamp['v']}"
+
+
+def _board_rows(cards: QuerySet[TaskCard], *, today: datetime.date) -> Iterator[dict]:
+    """Plain rows with what a card on the board shows: no model instances to build."""
+    for card in cards.values(*BOARD_FIELDS):
+        card["late"] = bool(
+            card["due_date"] and card["due_date"] < today and card["status"] != "done"
+        )
+        card["owed"] = card["responsible"] == TaskCard.Responsible.CLIENT
+        card["assignee"] = card["assignee__full_name"] or card["assignee__email"]
+        yield card
+
+
+def board_card(*, card_id: int, today: datetime.date) -> dict:
+    return next(_board_rows(TaskCard.objects.filter(pk=card_id), today=today))
+
+
+def board_columns(
+    *, project: Project, filters: BoardFilters, today: datetime.date
+) -> list[BoardColumn]:
+    """The board's five columns with their cards, as plain rows, in one query."""
+    cards = project.cards.all()
+    if filters.assignee_id:
+        cards = cards.filter(assignee_id=filters.assignee_id)
+    if filters.milestone_id:
+        cards = cards.filter(milestone_id=filters.milestone_id)
+    if filters.responsible:
+        cards = cards.filter(responsible=filters.responsible)
+    if filters.late:
+        cards = cards.exclude(status=TaskCard.Status.DONE).filter(due_date__lt=today)
+    columns = {status: BoardColumn(status, label) for status, label in TaskCard.Status.choices}
+    for card in _board_rows(cards.order_by("status", "position", "pk"), today=today):
+        columns[card["status"]].cards.append(card)
+    return list(columns.values())
+
+
+def project_page(*, project: Project, today: datetime.date) -> dict:
+    """Everything the project page shows, in a fixed number of queries."""
+    phases = project_phases(project=project)
+    return {
+        "project": project,
+        "header": project_header(project=project),
+        "phases": phases,
+        "timeline": project_timeline(project=project, phases=phases, today=today),
+        "activities": list(project.activities.select_related("actor")[:50]),
+        "today": today,
+    }

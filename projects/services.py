@@ -2,6 +2,7 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from milestones.models import Phase
@@ -44,6 +45,7 @@ def project_create(
     description: str = "",
     team: list[User] | None = None,
     status: str = Project.Status.ACTIVE,
+    mail_client_reports: bool = False,
 ) -> Project:
     """Creates a project with its four phases, in order, spread over its dates."""
     project = Project(
@@ -55,6 +57,7 @@ def project_create(
         end_date=end_date,
         description=description,
         status=status,
+        mail_client_reports=mail_client_reports,
     )
     project.full_clean()
     project.save()
@@ -73,6 +76,73 @@ def project_create(
     return project
 
 
+class StaleCard(Exception):
+    """The card changed after the editor loaded it; `current` is the card as it is now."""
+
+    def __init__(self, current: TaskCard) -> None:
+        super().__init__(f"card {current.pk} is at version {current.version}")
+        self.current = current
+
+
+def project_lock(*, project_id: int) -> None:
+    """Board writes of one project wait for each other, so that the positions of a column stay
+    0..n-1, without duplicates or gaps, whatever order concurrent requests arrive in."""
+    list(Project.objects.select_for_update().filter(pk=project_id).values_list("pk", flat=True))
+
+
+def _column(project_id: int, status: str, *, without: int | None = None) -> list[tuple[int, int]]:
+    """The (id, position) of a column's cards in board order."""
+    cards = TaskCard.objects.filter(project_id=project_id, status=status).exclude(pk=without)
+    return list(cards.order_by("position", "pk").values_list("pk", "position"))
+
+
+def _renumber(column: list[tuple[int, int]], *, start: int = 0) -> None:
+    """Stores start, start+1, … as the positions of `column`, writing only the cards that move.
+    updated_at changes with them: it is what tells a cached board that its order is stale."""
+    now = timezone.now()
+    moved = [
+        TaskCard(pk=pk, position=index, updated_at=now)
+        for index, (pk, position) in enumerate(column, start=start)
+        if position != index
+    ]
+    TaskCard.objects.bulk_update(moved, ["position", "updated_at"], batch_size=500)
+
+
+def _locked_card(card: TaskCard, version: int) -> TaskCard:
+    current = TaskCard.objects.select_for_update().select_related("project").get(pk=card.pk)
+    if current.version != version:
+        raise StaleCard(current)
+    return current
+
+
+def _place(card: TaskCard, *, status: str, index: int | None, after_id: int | None) -> str:
+    """Puts the card into `status` before the card now at `index` (at the end when None), or
+    right after `after_id` when that card is still in the column; closes the gap it leaves.
+    Returns the column it came from."""
+    old_status = card.status
+    target = _column(card.project_id, status, without=card.pk)
+    ids = [pk for pk, _position in target]
+    if after_id in ids:
+        index = ids.index(after_id) + 1
+    elif index is None or index > len(target):
+        index = len(target)
+    card.status, card.position = status, max(index, 0)
+    _renumber(target[: card.position])
+    _renumber(target[card.position :], start=card.position + 1)
+    if old_status != status:
+        _renumber(_column(card.project_id, old_status, without=card.pk))
+        card.completed_at = timezone.now() if status == TaskCard.Status.DONE else None
+    return old_status
+
+
+def _save_card(card: TaskCard) -> None:
+    """Positions are renumbered in the same transaction and checked by the database at commit,
+    so the row-by-row uniqueness check would only see the half-moved column."""
+    card.full_clean(exclude=["position"])
+    card.version += 1
+    card.save()
+
+
 @transaction.atomic
 def card_create(
     *,
@@ -83,7 +153,9 @@ def card_create(
     **fields,
 ) -> TaskCard:
     """Adds a card at the bottom of its column."""
+    project_lock(project_id=project.pk)
     last = project.cards.filter(status=status).aggregate(last=Max("position"))["last"]
+    fields.setdefault("created_by", actor)
     card = TaskCard(
         project=project,
         title=title,
@@ -102,3 +174,92 @@ def card_create(
         client_visible=card.client_visible,
     )
     return card
+
+
+@transaction.atomic
+def card_move(
+    *,
+    actor: User,
+    card: TaskCard,
+    version: int,
+    status: str,
+    index: int | None = None,
+    after_id: int | None = None,
+    blocked_reason: str = "",
+) -> TaskCard:
+    """Moves a card to a column and place; refused with StaleCard when `version` is not the
+    card's version any more."""
+    project_lock(project_id=card.project_id)
+    current = _locked_card(card, version)
+    if blocked_reason.strip():
+        current.blocked_reason = blocked_reason.strip()
+    old_status = _place(current, status=status, index=index, after_id=after_id)
+    _save_card(current)
+    names = {"title": current.title, "column": current.get_status_display()}
+    if old_status == status:
+        summary = _("Card “%(title)s” reordered in %(column)s") % names
+    else:
+        names["from"] = TaskCard.Status(old_status).label
+        summary = _("Card “%(title)s” moved from %(from)s to %(column)s") % names
+    activity_record(
+        project=current.project,
+        actor=actor,
+        verb="card.moved",
+        summary=summary,
+        client_visible=current.client_visible,
+    )
+    return current
+
+
+@transaction.atomic
+def card_update(
+    *, actor: User, card: TaskCard, version: int, changes: dict[str, object]
+) -> TaskCard:
+    """Applies the changed fields; refused with StaleCard when `version` is not the card's
+    version any more. A new status puts the card at the bottom of that column."""
+    project_lock(project_id=card.project_id)
+    current = _locked_card(card, version)
+    changed = [name for name, value in changes.items() if getattr(current, name) != value]
+    if not changed:
+        return current
+    for name in changed:
+        if name != "status":
+            setattr(current, name, changes[name])
+    if "status" in changed:
+        _place(current, status=str(changes["status"]), index=None, after_id=None)
+    _save_card(current)
+    labels = ", ".join(str(TaskCard._meta.get_field(name).verbose_name) for name in changed)
+    activity_record(
+        project=current.project,
+        actor=actor,
+        verb="card.updated",
+        summary=_("Card “%(title)s” changed: %(fields)s")
+        % {"title": current.title, "fields": labels},
+        client_visible=current.client_visible,
+    )
+    return current
+
+
+@transaction.atomic
+def project_update(
+    *, actor: User, project: Project, changes: dict[str, object], team: list[User]
+) -> Project:
+    """Saves the changed project details and team; phases keep their own dates."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    changed = [name for name, value in changes.items() if getattr(project, name) != value]
+    for name in changed:
+        setattr(project, name, changes[name])
+    project.full_clean()
+    project.save()
+    if {user.pk for user in team} != set(project.team.values_list("pk", flat=True)):
+        project.team.set(team)
+        changed.append("team")
+    if changed:
+        labels = ", ".join(str(Project._meta.get_field(name).verbose_name) for name in changed)
+        activity_record(
+            project=project,
+            actor=actor,
+            verb="project.updated",
+            summary=_("Project details changed: %(fields)s") % {"fields": labels},
+        )
+    return project

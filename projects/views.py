@@ -1,30 +1,334 @@
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import reswap, retarget, trigger_client_event
 
-from clientprogress.access import internal_only, project_for_user, visible_projects
-from milestones.selectors import project_phases, project_timeline
+from clientprogress.access import card_for_user, internal_only, project_for_user, visible_projects
+from milestones.selectors import project_milestones
 
-from .selectors import project_rows
+from . import services
+from .forms import (
+    BoardFilterForm,
+    CardDueForm,
+    CardForm,
+    CardMoveForm,
+    ProjectFilterForm,
+    ProjectForm,
+    QuickAddForm,
+)
+from .models import Client, Project, TaskCard, User
+from .selectors import (
+    BoardFilters,
+    board_card,
+    board_columns,
+    board_stamp,
+    can_plan,
+    project_list_rows,
+    project_page,
+    project_people,
+)
+
+BOARD_CHANGED = "board-changed"
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict, partial: str, status: int = 200
+) -> HttpResponse:
+    """htmx requests get the named partial they swap, plain requests the whole page."""
+    name = f"{template}#{partial}" if request.htmx else template
+    return render(request, name, context, status=status)
+
+
+def render_form(
+    request: HttpRequest, form: object, *, title: str, back: str, status: int = 200, **extra: object
+) -> HttpResponse:
+    """A form on its own page: what links open without JavaScript, and where errors show."""
+    context = {"form": form, "title": title, "back": back, "action": request.path} | extra
+    return render_page(request, "projects/form_page.html", context, "form", status)
+
+
+def add_errors(form: Form, error: ValidationError) -> None:
+    """A service's refusal shown on the form: by field where the form has it, else on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, errors in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def require_planner(request: HttpRequest, project: Project) -> None:
+    """Team members on the project see the plan but only the PM and managers change it."""
+    if not can_plan(user=request.user, project=project):
+        raise PermissionDenied(_("Only the project manager can change this."))
 
 
 @require_GET
 @internal_only
 def project_list(request: HttpRequest) -> HttpResponse:
-    rows = project_rows(visible_projects(request.user))
-    return render(request, "projects/project_list.html", {"projects": rows})
+    clients = list(Client.objects.filter(projects__in=visible_projects(request.user)).distinct())
+    form = ProjectFilterForm(request.GET, clients=clients)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = project_list_rows(
+        user=request.user,
+        client_id=filters["client"].pk if filters.get("client") else None,
+        status=filters.get("status", ""),
+        mine=filters.get("mine", False),
+        late=filters.get("late", False),
+    )
+    can_create = request.user.sees_all_projects or request.user.role == User.Role.PM
+    context = {"projects": rows, "form": form, "can_create": can_create}
+    return render_page(request, "projects/project_list.html", context, "rows")
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def project_create(request: HttpRequest) -> HttpResponse:
+    if not (request.user.sees_all_projects or request.user.role == User.Role.PM):
+        raise PermissionDenied(_("Only project managers create projects."))
+    form = ProjectForm(request.POST or None, initial={"pm": request.user})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        team = list(data.pop("team"))
+        project = services.project_create(actor=request.user, team=team, **data)
+        messages.success(request, _("Project created with its four phases."))
+        return redirect("projects:detail", project.pk)
+    status = 422 if form.is_bound else 200
+    back = reverse("projects:list")
+    return render_form(request, form, title=_("New project"), back=back, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = project_for_user(request, project_id)
+    require_planner(request, project)
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        team = list(data.pop("team"))
+        services.project_update(actor=request.user, project=project, changes=data, team=team)
+        messages.success(request, _("Project saved."))
+        return redirect("projects:detail", project.pk)
+    back = reverse("projects:detail", args=[project.pk])
+    title = _("Edit %(name)s") % {"name": project.name}
+    return render_form(request, form, title=title, back=back, status=422 if form.is_bound else 200)
 
 
 @require_GET
 @internal_only
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = project_for_user(request, project_id)
-    phases = project_phases(project=project)
+    context = project_page(project=project, today=timezone.localdate())
+    context["can_plan"] = can_plan(user=request.user, project=project)
+    return render_page(request, "projects/project_detail.html", context, "plan")
+
+
+def _board_filters(form: BoardFilterForm, user: User) -> BoardFilters:
+    if not form.is_valid():
+        return BoardFilters()
+    data = form.cleaned_data
+    return BoardFilters(
+        assignee_id=user.pk if data["mine"] else data["assignee"] or None,
+        milestone_id=data["milestone"] or None,
+        responsible=data["responsible"],
+        late=data["late"],
+    )
+
+
+def _rendered_columns(project: Project, filters: BoardFilters, today: datetime.date) -> list[dict]:
+    """The columns with their cards' HTML. Rendering hundreds of cards is most of a board
+    request, so the HTML is reused until a card of the project changes (see board_stamp)."""
+    if not settings.BOARD_CACHE_SECONDS:
+        return _render_columns(project, filters, today)
+    stamp = board_stamp(project=project)
+    key = f"board:{project.pk}:{stamp}:{filters.key()}:{today.isoformat()}:{get_language()}"
+    columns = cache.get(key)
+    if columns is None:
+        columns = _render_columns(project, filters, today)
+        cache.set(key, columns, settings.BOARD_CACHE_SECONDS)
+    return columns
+
+
+def _render_columns(project: Project, filters: BoardFilters, today: datetime.date) -> list[dict]:
+    return [
+        {
+            "status": column.status,
+            "label": str(column.label),
+            "count": len(column.cards),
+            "html": render_to_string("projects/_cards.html", {"cards": column.cards}),
+        }
+        for column in board_columns(project=project, filters=filters, today=today)
+    ]
+
+
+@require_GET
+@internal_only
+def board(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = project_for_user(request, project_id)
+    people, milestones = project_people(project=project), project_milestones(project=project)
+    form = BoardFilterForm(request.GET, people=people, milestones=milestones)
+    filters = _board_filters(form, request.user)
     context = {
         "project": project,
-        "phases": phases,
-        "timeline": project_timeline(project=project, phases=phases, today=timezone.localdate()),
-        "activities": list(project.activities.select_related("actor")[:50]),
+        "form": form,
+        "filtered": filters != BoardFilters(),
+        "columns": _rendered_columns(project, filters, timezone.localdate()),
     }
-    return render(request, "projects/project_detail.html", context)
+    return render_page(request, "projects/board.html", context, "columns")
+
+
+def _board_changed(response: HttpResponse) -> HttpResponse:
+    """Tells the board on the page to fetch its columns again."""
+    return trigger_client_event(response, BOARD_CHANGED)
+
+
+def _in_panel(response: HttpResponse) -> HttpResponse:
+    """An answer to a board request that is shown in the side panel instead."""
+    return _board_changed(reswap(retarget(response, "#panel"), "innerHTML"))
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def card_add(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = project_for_user(request, project_id)
+    form = QuickAddForm(request.POST or None, initial={"status": request.GET.get("status")})
+    if request.method == "POST" and form.is_valid():
+        services.card_create(actor=request.user, project=project, **form.cleaned_data)
+        if request.htmx:
+            return _board_changed(HttpResponse(status=204))
+        return redirect("projects:board", project.pk)
+    back = reverse("projects:board", args=[project.pk])
+    response = render_form(
+        request, form, title=_("New card"), back=back, status=422 if form.is_bound else 200
+    )
+    return _in_panel(response) if request.htmx and form.is_bound else response
+
+
+def _card_form(card: TaskCard, data: dict | None = None) -> CardForm:
+    people = project_people(project=card.project)
+    milestones = project_milestones(project=card.project)
+    initial = {"version": card.version}
+    return CardForm(data, instance=card, initial=initial, people=people, milestones=milestones)
+
+
+def _render_card(
+    request: HttpRequest, card: TaskCard, form: CardForm, status: int = 200, **extra: object
+) -> HttpResponse:
+    context = {"card": card, "form": form, "project": card.project} | extra
+    return render_page(request, "projects/card.html", context, "panel", status)
+
+
+def _conflict(request: HttpRequest, stale: services.StaleCard, attempted: dict) -> HttpResponse:
+    """409: someone saved the card first. The panel shows the card as it is now and what this
+    person tried, so nothing is overwritten and nothing typed is lost."""
+    current = stale.current
+    response = _render_card(
+        request, current, _card_form(current), status=409, conflict=True, attempted=attempted
+    )
+    return _in_panel(response) if request.htmx else response
+
+
+def _attempted(form: CardForm | CardDueForm | CardMoveForm) -> list[tuple[str, object]]:
+    data = form.cleaned_data if form.is_valid() else {}
+    return [
+        (form.fields[name].label, value)
+        for name, value in data.items()
+        if name not in {"version", "after"} and value not in (None, "")
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = card_for_user(request, card_id)
+    if request.method == "GET":
+        return _render_card(request, card, _card_form(card))
+    form = _card_form(card, request.POST)
+    if not form.is_valid():
+        return _render_card(request, card, form, status=422)
+    version, changes = form.cleaned_data["version"], form.changes()
+    try:
+        card = services.card_update(actor=request.user, card=card, version=version, changes=changes)
+    except services.StaleCard as stale:
+        return _conflict(request, stale, _attempted(form))
+    if not request.htmx:
+        messages.success(request, _("Card saved."))
+        return redirect("projects:board", card.project_id)
+    return _board_changed(_render_card(request, card, _card_form(card), saved=True))
+
+
+def _card_item(request: HttpRequest, card: TaskCard) -> HttpResponse:
+    row = board_card(card_id=card.pk, today=timezone.localdate())
+    return render(request, "projects/_cards.html#card", {"c": row})
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def card_due(request: HttpRequest, card_id: int) -> HttpResponse:
+    """The due date, edited in place on the board."""
+    card = card_for_user(request, card_id)
+    initial = {"version": card.version, "due_date": card.due_date}
+    # Many of these forms can be open on one board: no element ids to collide.
+    form = CardDueForm(request.POST or None, initial=initial, auto_id=False)
+    if request.method == "POST" and form.is_valid():
+        changes = {"due_date": form.cleaned_data["due_date"]}
+        version = form.cleaned_data["version"]
+        try:
+            card = services.card_update(
+                actor=request.user, card=card, version=version, changes=changes
+            )
+        except services.StaleCard as stale:
+            return _conflict(request, stale, _attempted(form))
+        if request.htmx:
+            return _card_item(request, card)
+        return redirect("projects:board", card.project_id)
+    status = 422 if form.is_bound else 200
+    context = {"form": form, "card": card, "project": card.project}
+    return render_page(request, "projects/card_due.html", context, "due", status)
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def card_move(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = card_for_user(request, card_id)
+    initial = {"version": card.version, "status": card.status}
+    form = CardMoveForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        position = data["position"]
+        try:
+            services.card_move(
+                actor=request.user,
+                card=card,
+                version=data["version"],
+                status=data["status"],
+                index=None if position is None else position - 1,
+                after_id=data["after"],
+                blocked_reason=data["blocked_reason"],
+            )
+        except services.StaleCard as stale:
+            return _conflict(request, stale, _attempted(form))
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            if request.htmx:
+                return _board_changed(HttpResponse(status=204))
+            return redirect("projects:board", card.project_id)
+    back = reverse("projects:board", args=[card.project_id])
+    title = _("Move “%(title)s”") % {"title": card.title}
+    response = render_form(
+        request, form, title=title, back=back, status=422 if form.is_bound else 200
+    )
+    return _in_panel(response) if request.htmx and form.is_bound else response

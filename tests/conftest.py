@@ -13,7 +13,9 @@ from tests.milestones.factories import (
     SignOffFactory,
     VersionFactory,
 )
+from tests.notifications.factories import NotificationFactory
 from tests.projects.factories import CardFactory, ContactFactory, ProjectFactory, UserFactory
+from tests.reports.factories import StatusReportFactory
 
 
 @pytest.fixture(autouse=True)
@@ -87,6 +89,8 @@ def project_objects(project: Project, pm: User, client_contact: User) -> Project
         "version_id": version.pk,
         "criterion_id": CriterionFactory(milestone=milestone).pk,
         "signoff_id": SignOffFactory(milestone=milestone, signer=client_contact).pk,
+        "notification_id": NotificationFactory(recipient=pm, project=project).pk,
+        "report_id": StatusReportFactory(project=project, audience="client").pk,
     }
     return ProjectObjects(project=project, ids=ids)
 

@@ -17,6 +17,7 @@ ANONYMOUS_ALLOWED = {
     "password_reset_confirm",
     "password_reset_complete",
     "healthz",
+    "invitation_accept",
 }
 DUMMY = {"uidb64": "MQ", "token": "set-password"}
 

@@ -11,7 +11,13 @@ TEMPLATE_SYNTAX = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}", re.S)
 COMMENT_STYLE_SCRIPT = re.compile(r"<!--.*?-->|<style.*?</style>|<script.*?</script>", re.S)
 TAG = re.compile(r"<[^>]*>", re.S)
 READABLE_ATTRIBUTE = re.compile(r'\b(?:aria-label|title|placeholder|alt)="([^"]*)"')
+# Acronyms such as UTC or SHA-256 read the same in every language.
+ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]+\b")
 WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def has_words(text: str) -> bool:
+    return bool(WORD.search(ACRONYM.sub("", text)))
 
 
 def untranslated_text(source: str) -> list[str]:
@@ -19,10 +25,10 @@ def untranslated_text(source: str) -> list[str]:
     attributes = [
         value
         for value in READABLE_ATTRIBUTE.findall(text)
-        if WORD.search(TEMPLATE_SYNTAX.sub("", value))
+        if has_words(TEMPLATE_SYNTAX.sub("", value))
     ]
     text = TAG.sub(" ", COMMENT_STYLE_SCRIPT.sub(" ", TEMPLATE_SYNTAX.sub(" ", text)))
-    words = [chunk.strip() for chunk in text.split("\n") if WORD.search(chunk)]
+    words = [chunk.strip() for chunk in text.split("\n") if has_words(chunk)]
     return attributes + words
 
 
@@ -38,3 +44,4 @@ def test_template_has_no_untranslated_text(template: Path) -> None:
 def test_the_check_finds_untranslated_text() -> None:
     assert untranslated_text('<p title="Edit">Hello {{ name }}</p>') == ["Edit", "Hello"]
     assert untranslated_text('<p>{% translate "Hello" %}</p>') == []
+    assert untranslated_text("<td>SHA-256 <code>{{ hash }}</code> UTC</td>") == []

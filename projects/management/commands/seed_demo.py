@@ -1,13 +1,17 @@
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from milestones.models import Milestone
+from milestones.models import Deliverable, DeliverableVersion, Milestone, SignOff
+from milestones.signoff import signoff_decision_now, signoff_record
 from projects.models import Client, ClientContact, Project, TaskCard, User
+from projects.portal_services import feedback_create
 from projects.services import card_create, project_create
 
 USERS = [
@@ -58,7 +62,7 @@ PROJECTS = [
         -30,
         120,
         (
-            ("requirements", "User stories agreed", -12, "in_progress"),
+            ("requirements", "User stories agreed", -12, "changes_requested"),
             ("prototype", "Offline sync spike", 20, "planned"),
             ("dev_test", "First store build", 70, "planned"),
         ),
@@ -103,6 +107,19 @@ CARD_TITLES = [
 ]
 STATUS_CYCLE = ["done", "done", "in_progress", "todo", "in_review", "blocked", "todo", "done"]
 CLIENT_OWED = {"Provide test accounts", "Send brand assets", "Approve copy for landing page"}
+# Who signs for each client, and who sends a milestone back.
+SIGNERS = {"Acme Corporation": "client@acme.example", "Globex Industries": "client@globex.example"}
+SENDS_BACK = "client2@acme.example"
+# Decided milestones are submitted first, then signed through the sign-off service, so that
+# their records, hash chain and certificates are the real thing.
+DECIDED = {
+    "approved": SignOff.Decision.APPROVED,
+    "changes_requested": SignOff.Decision.CHANGES_REQUESTED,
+}
+FEEDBACK = [
+    "The search results page loads slowly on my phone.\nIt takes about five seconds on 4G.",
+    "Could the invoice export include our cost centre?",
+]
 
 
 class Command(BaseCommand):
@@ -169,17 +186,20 @@ class Command(BaseCommand):
         phases = {phase.kind: phase for phase in project.phases.all()}
         milestones = []
         for kind, title, due, status in spec.milestones:
-            milestones.append(
-                Milestone.objects.create(
-                    phase=phases[kind],
-                    title=title,
-                    due_date=today + datetime.timedelta(days=due),
-                    status=status,
-                    revision=1 if status in ("approved", "awaiting_signoff") else 0,
-                    submitted_at=timezone.now() if status == "awaiting_signoff" else None,
-                    approved_at=timezone.now() if status == "approved" else None,
-                )
+            submitted = status == "awaiting_signoff" or status in DECIDED
+            milestone = Milestone.objects.create(
+                phase=phases[kind],
+                title=title,
+                due_date=today + datetime.timedelta(days=due),
+                status="awaiting_signoff" if submitted else status,
+                revision=1 if submitted else 0,
+                submitted_at=timezone.now() if submitted else None,
             )
+            if submitted:
+                self._deliverables(milestone, pm)
+            if status in DECIDED:
+                self._decide(milestone, users, spec.client, DECIDED[status])
+            milestones.append(milestone)
         for number, title in enumerate(CARD_TITLES):
             status = STATUS_CYCLE[(number + index) % len(STATUS_CYCLE)]
             owed = title in CLIENT_OWED
@@ -196,4 +216,57 @@ class Command(BaseCommand):
                 milestone=milestones[number % len(milestones)],
                 blocked_reason="Waiting for the staging database" if status == "blocked" else "",
             )
+        if index == 0:
+            self._feedback(project, users[SIGNERS[spec.client]], milestones[-1])
         return True
+
+    def _deliverables(self, milestone: Milestone, uploader: User) -> None:
+        """Two small real files per submitted milestone."""
+        files = [
+            ("Summary", "summary.txt", f"{milestone.title}\n\nWhat was delivered and how.\n"),
+            ("Checklist", "checklist.csv", "item,done\nreviewed,yes\ntested,yes\n"),
+        ]
+        for title, name, text in files:
+            content = text.encode()
+            deliverable = Deliverable.objects.create(milestone=milestone, title=title)
+            sha256 = hashlib.sha256(content).hexdigest()
+            DeliverableVersion.objects.create(
+                deliverable=deliverable,
+                number=1,
+                file=ContentFile(content, name=name),
+                original_name=name,
+                content_type="text/csv" if name.endswith(".csv") else "text/plain",
+                size=len(content),
+                sha256=sha256,
+                uploaded_by=uploader,
+            )
+
+    def _decide(self, milestone: Milestone, users: dict, client: str, decision: str) -> None:
+        approve = decision == SignOff.Decision.APPROVED
+        signer = users[SIGNERS[client] if approve else SENDS_BACK]
+        comment = "" if approve else "Please add the offline scenarios to the user stories."
+        choice = signoff_decision_now(
+            milestone=milestone,
+            signer=signer,
+            decision=decision,
+            typed_name=signer.full_name,
+            comment=comment,
+        )
+        signoff_record(
+            milestone=milestone,
+            signer=signer,
+            decision=choice,
+            ip_address="127.0.0.1",
+            user_agent="seed_demo",
+        )
+
+    def _feedback(self, project: Project, contact: User, milestone: Milestone) -> None:
+        attachment = ContentFile(b"Steps: open search, type 'shoes', wait.\n", name="steps.txt")
+        for number, text in enumerate(FEEDBACK):
+            feedback_create(
+                project=project,
+                actor=contact,
+                text=text,
+                milestone=milestone if number == 0 else None,
+                attachment=attachment if number == 0 else None,
+            )

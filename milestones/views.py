@@ -1,0 +1,250 @@
+from collections.abc import Callable
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clientprogress.access import (
+    criterion_for_user,
+    deliverable_for_user,
+    internal_only,
+    milestone_for_user,
+    phase_for_user,
+    version_for_user,
+)
+from clientprogress.files import download_response
+from projects.models import Project
+from projects.selectors import can_plan, project_page
+from projects.views import add_errors, render_form, render_page, require_planner
+
+from . import services
+from .forms import (
+    CriterionForm,
+    CriterionMetForm,
+    DeliverableForm,
+    MilestoneForm,
+    PhaseForm,
+    VersionUploadForm,
+)
+from .models import Milestone
+from .selectors import milestone_page
+
+MILESTONE_PAGE = "milestones/milestone_detail.html"
+
+
+def _posted(request: HttpRequest) -> dict | None:
+    """POST data even when empty: a form of buttons only still says the person sent it."""
+    return request.POST if request.method == "POST" else None
+
+
+def _status(form: forms.Form) -> int:
+    return 422 if form.is_bound else 200
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def phase_edit(request: HttpRequest, phase_id: int) -> HttpResponse:
+    phase = phase_for_user(request, phase_id)
+    require_planner(request, phase.project)
+    form = PhaseForm(request.POST or None, instance=phase)
+    if request.method == "POST" and form.is_valid():
+        services.phase_update(actor=request.user, phase=phase, **form.cleaned_data)
+        if not request.htmx:
+            return redirect("projects:detail", phase.project_id)
+        context = project_page(project=phase.project, today=timezone.localdate())
+        context["can_plan"] = True
+        return render_page(request, "projects/project_detail.html", context, "plan")
+    title = _("Dates of %(phase)s") % {"phase": phase.get_kind_display()}
+    back = reverse("projects:detail", args=[phase.project_id])
+    return render_form(request, form, title=title, back=back, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def milestone_create(request: HttpRequest, phase_id: int) -> HttpResponse:
+    phase = phase_for_user(request, phase_id)
+    require_planner(request, phase.project)
+    form = MilestoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        milestone = services.milestone_create(actor=request.user, phase=phase, **form.cleaned_data)
+        messages.success(request, _("Milestone added."))
+        return redirect("projects:milestone", milestone.pk)
+    title = _("New milestone in %(phase)s") % {"phase": phase.get_kind_display()}
+    back = reverse("projects:detail", args=[phase.project_id])
+    return render_form(request, form, title=title, back=back, status=_status(form))
+
+
+def _loaded(milestone: Milestone) -> Milestone:
+    return Milestone.objects.select_related("phase__project__client").get(pk=milestone.pk)
+
+
+def _project_of(milestone: Milestone) -> Project:
+    return milestone.phase.project
+
+
+def _work(
+    request: HttpRequest, milestone: Milestone, status: int = 200, **bound: forms.Form
+) -> HttpResponse:
+    """The milestone page as it is now; `bound` puts a refused form back in its place."""
+    milestone = _loaded(milestone)
+    context = milestone_page(milestone=milestone)
+    for deliverable in context["deliverables"]:
+        deliverable.upload_form = bound.get(f"upload_{deliverable.pk}") or VersionUploadForm()
+    context |= {
+        "project": _project_of(milestone),
+        "can_plan": can_plan(user=request.user, project=_project_of(milestone)),
+        "criterion_form": bound.get("criterion_form") or CriterionForm(),
+        "deliverable_form": bound.get("deliverable_form") or DeliverableForm(),
+        "submit_form": bound.get("submit_form"),
+        "max_upload": settings.DELIVERABLE_MAX_UPLOAD_BYTES,
+    }
+    return render_page(request, MILESTONE_PAGE, context, "work", status)
+
+
+@require_GET
+@internal_only
+def milestone_detail(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    return _work(request, milestone_for_user(request, milestone_id))
+
+
+def _milestone_action(
+    request: HttpRequest,
+    milestone: Milestone,
+    form: forms.Form,
+    save: Callable[[dict], object],
+    *,
+    title: str,
+    slot: str,
+) -> HttpResponse:
+    """The common course of a change on the milestone page: save, or show why not. htmx gets
+    the milestone's work area back; plain requests a redirect or the form on its own page."""
+    require_planner(request, _project_of(milestone))
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            if request.htmx:
+                return _work(request, milestone)
+            return redirect("projects:milestone", milestone.pk)
+    if request.htmx and form.is_bound:
+        return _work(request, milestone, 422, **{slot: form})
+    back = reverse("projects:milestone", args=[milestone.pk])
+    return render_form(request, form, title=title, back=back, status=_status(form), multipart=True)
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def milestone_edit(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    milestone = _loaded(milestone_for_user(request, milestone_id))
+    form = MilestoneForm(request.POST or None, instance=milestone)
+
+    def save(data: dict) -> None:
+        services.milestone_update(actor=request.user, milestone=milestone, changes=data)
+
+    title = _("Edit “%(title)s”") % {"title": milestone.title}
+    return _milestone_action(request, milestone, form, save, title=title, slot="edit_form")
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def criterion_create(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    milestone = _loaded(milestone_for_user(request, milestone_id))
+    form = CriterionForm(request.POST or None)
+
+    def save(data: dict) -> None:
+        services.criterion_create(actor=request.user, milestone=milestone, text=data["text"])
+
+    title = _("New acceptance criterion")
+    return _milestone_action(request, milestone, form, save, title=title, slot="criterion_form")
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def criterion_met(request: HttpRequest, criterion_id: int) -> HttpResponse:
+    criterion = criterion_for_user(request, criterion_id)
+    milestone = _loaded(criterion.milestone)
+    form = CriterionMetForm(_posted(request), initial={"met": criterion.is_met})
+
+    def save(data: dict) -> None:
+        services.criterion_set_met(actor=request.user, criterion=criterion, met=data["met"])
+
+    title = criterion.text
+    return _milestone_action(request, milestone, form, save, title=title, slot="criterion_form")
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def deliverable_create(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    milestone = _loaded(milestone_for_user(request, milestone_id))
+    form = DeliverableForm(request.POST or None, request.FILES or None)
+
+    def save(data: dict) -> None:
+        services.deliverable_create(
+            actor=request.user,
+            milestone=milestone,
+            title=data["title"],
+            description=data["description"],
+            upload=data["file"],
+        )
+
+    title = _("New deliverable")
+    return _milestone_action(request, milestone, form, save, title=title, slot="deliverable_form")
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def version_upload(request: HttpRequest, deliverable_id: int) -> HttpResponse:
+    deliverable = deliverable_for_user(request, deliverable_id)
+    milestone = _loaded(deliverable.milestone)
+    form = VersionUploadForm(request.POST or None, request.FILES or None)
+
+    def save(data: dict) -> None:
+        services.version_upload(actor=request.user, deliverable=deliverable, upload=data["file"])
+
+    title = _("New version of “%(title)s”") % {"title": deliverable.title}
+    slot = f"upload_{deliverable.pk}"
+    return _milestone_action(request, milestone, form, save, title=title, slot=slot)
+
+
+@require_GET
+@internal_only
+def version_download(request: HttpRequest, version_id: int) -> FileResponse:
+    version = version_for_user(request, version_id)
+    return download_response(
+        version.file, filename=version.original_name, content_type=version.content_type
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def milestone_submit(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    milestone = _loaded(milestone_for_user(request, milestone_id))
+    form = forms.Form(_posted(request))
+
+    def save(data: dict) -> None:
+        services.milestone_submit(actor=request.user, milestone=milestone)
+
+    title = _("Submit “%(title)s” for sign-off") % {"title": milestone.title}
+    return _milestone_action(request, milestone, form, save, title=title, slot="submit_form")
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def milestone_complete(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    milestone = _loaded(milestone_for_user(request, milestone_id))
+    form = forms.Form(_posted(request))
+
+    def save(data: dict) -> None:
+        services.milestone_complete(actor=request.user, milestone=milestone)
+
+    title = _("Complete “%(title)s”") % {"title": milestone.title}
+    return _milestone_action(request, milestone, form, save, title=title, slot="submit_form")

@@ -1,0 +1,93 @@
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from milestones.models import Milestone, SignOff
+from milestones.uploads import content_type_of, extension_of
+
+from .models import Project
+
+
+class SignOffForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[
+            (SignOff.Decision.APPROVED, _("Approve")),
+            (SignOff.Decision.CHANGES_REQUESTED, _("Request changes")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when you request changes: say what needs to change."),
+    )
+    typed_name = forms.CharField(
+        label=_("Type your full name to sign"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Type your full name to sign.")},
+    )
+    # What the page showed, so that a decision never covers files or text the signer did not see.
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    manifest_sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    consent_sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        wants_changes = data.get("decision") == SignOff.Decision.CHANGES_REQUESTED
+        if wants_changes and not data.get("comment", "").strip():
+            self.add_error("comment", _("Say what needs to change."))
+        return data
+
+
+class FeedbackForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your feedback"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    milestone = forms.ModelChoiceField(
+        label=_("About the milestone"),
+        queryset=Milestone.objects.none(),
+        required=False,
+        empty_label=_("(the project in general)"),
+    )
+    attachment = forms.FileField(label=_("Attachment"), required=False)
+
+    def __init__(self, *args: object, project: Project, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        milestones = Milestone.objects.filter(phase__project=project)
+        self.fields["milestone"].queryset = milestones.order_by("phase__order", "due_date", "pk")
+        self.fields["attachment"].help_text = _("Up to %(size)s: %(types)s.") % {
+            "size": filesizeformat(settings.PORTAL_ATTACHMENT_MAX_MB * 1024 * 1024),
+            "types": ", ".join(settings.PORTAL_ATTACHMENT_EXTENSIONS),
+        }
+
+    def clean_attachment(self) -> UploadedFile | None:
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        limit = settings.PORTAL_ATTACHMENT_MAX_MB * 1024 * 1024
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the limit is %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        allowed = settings.PORTAL_ATTACHMENT_EXTENSIONS
+        extension = extension_of(upload.name)
+        if extension not in allowed:
+            raise forms.ValidationError(
+                _("Files of type “%(type)s” cannot be attached. Allowed: %(allowed)s.")
+                % {"type": extension or "?", "allowed": ", ".join(allowed)}
+            )
+        if content_type_of(upload, name=upload.name, allowed=allowed) is None:
+            message = _("The contents of the file do not match its “.%(type)s” name.")
+            raise forms.ValidationError(message % {"type": extension})
+        return upload
+
+
+class InvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))

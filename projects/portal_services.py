@@ -1,0 +1,184 @@
+"""Writes the client makes from the portal (feedback, ticking off what they owe) and the
+invitations that bring a client contact in."""
+
+from pathlib import Path
+from uuid import uuid4
+
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F, Max
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from clientprogress.tasks import send_account_email
+from milestones.models import Milestone
+from notifications.models import Notification
+from notifications.services import notify
+
+from .models import ClientContact, Project, TaskCard, User
+from .services import activity_record, card_create, project_lock
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Like a password-reset link (expires after PASSWORD_RESET_TIMEOUT, dies once a password
+    is set), but an invitation link cannot be used as a reset link or the other way round."""
+
+    key_salt = "projects.portal_services.InvitationTokenGenerator"
+
+
+invitation_tokens = InvitationTokenGenerator()
+
+
+def _project_link(project: Project) -> str:
+    return reverse("projects:detail", args=[project.pk])
+
+
+@transaction.atomic
+def card_mark_done_by_client(*, card: TaskCard, actor: User) -> bool:
+    """The client ticks off an item they owe. False when it was done already (a double click,
+    another contact, the team)."""
+    project_lock(project_id=card.project_id)
+    column = TaskCard.objects.filter(project_id=card.project_id, status=TaskCard.Status.DONE)
+    last = column.aggregate(last=Max("position"))["last"]
+    now = timezone.now()
+    claimed = (
+        TaskCard.objects.filter(
+            pk=card.pk, responsible=TaskCard.Responsible.CLIENT, client_visible=True
+        )
+        .exclude(status=TaskCard.Status.DONE)
+        .update(
+            status=TaskCard.Status.DONE,
+            position=0 if last is None else last + 1,
+            completed_at=now,
+            updated_at=now,
+            version=F("version") + 1,
+        )
+    )
+    if not claimed:
+        return False
+    card.refresh_from_db()
+    project = card.project
+    names = {"name": actor, "title": card.title}
+    activity_record(
+        project=project,
+        actor=actor,
+        verb="card.client_done",
+        summary=_("Card “%(title)s” marked done by the client") % names,
+        client_visible=True,
+    )
+    notify(
+        recipient_ids=[project.pm_id],
+        kind=Notification.Kind.CLIENT_ITEM_DONE,
+        title=_("%(name)s marked “%(title)s” done") % names,
+        link=_project_link(project),
+        dedupe_key=f"card:{card.pk}:client-done:{card.version}",
+        project_id=project.pk,
+        target=f"card:{card.pk}",
+    )
+    return True
+
+
+@transaction.atomic
+def feedback_create(
+    *,
+    project: Project,
+    actor: User,
+    text: str,
+    milestone: Milestone | None = None,
+    attachment: File | None = None,
+) -> TaskCard:
+    """Client feedback becomes a card at the bottom of the PM's To do column."""
+    project_lock(project_id=project.pk)
+    text = text.strip()
+    first_line = text.splitlines()[0] if text else ""
+    files = {}
+    if attachment is not None:
+        # Stored under a generated name: the client's file name is kept for display only.
+        stored = f"{uuid4().hex}{Path(attachment.name).suffix.lower()}"
+        files = {"attachment": File(attachment, name=stored), "attachment_name": attachment.name}
+    card = card_create(
+        actor=actor,
+        project=project,
+        title=_("Feedback: %(summary)s") % {"summary": Truncator(first_line).chars(80)},
+        description=text,
+        source=TaskCard.Source.FEEDBACK,
+        milestone=milestone,
+        assignee=project.pm,
+        created_by=actor,
+        client_visible=True,
+        **files,
+    )
+    notify(
+        recipient_ids=[project.pm_id],
+        kind=Notification.Kind.FEEDBACK,
+        title=_("%(name)s sent feedback on %(project)s") % {"name": actor, "project": project.name},
+        text=text,
+        link=_project_link(project),
+        dedupe_key=f"card:{card.pk}:feedback",
+        project_id=project.pk,
+        target=f"card:{card.pk}",
+    )
+    return card
+
+
+def invitation_path(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("invitation_accept", args=[uid, invitation_tokens.make_token(user)])
+
+
+def _invitee(project: Project, email: str, full_name: str) -> User:
+    """A new contact of the project's client, or the same one again while they have not yet
+    chosen a password (the new mail carries a new link)."""
+    user = User.objects.filter(email__iexact=email).select_related("contact").first()
+    if user is None:
+        user = User(email=email, full_name=full_name, role=User.Role.CLIENT)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        contact = ClientContact(user=user, client=project.client)
+        contact.full_clean()
+        contact.save()
+        return user
+    contact = getattr(user, "contact", None) if user.is_client else None
+    if contact is None or contact.client_id != project.client_id:
+        message = _("This address belongs to an account that is not a contact of %(client)s.")
+        raise ValidationError({"email": message % {"client": project.client.name}})
+    if user.has_usable_password():
+        raise ValidationError(
+            {"email": _("This contact has an account already: they can log in to the portal.")}
+        )
+    return user
+
+
+@transaction.atomic
+def contact_invite(*, actor: User, project: Project, email: str, full_name: str) -> User:
+    """Creates (or re-invites) a contact of the project's client and mails a one-time link to
+    set a password, after the transaction commits."""
+    user = _invitee(project, email.strip().lower(), full_name.strip())
+    context = {
+        "project": project,
+        "inviter": actor,
+        "invitee": user,
+        "link": settings.SITE_URL + invitation_path(user),
+        "days": max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1),
+    }
+    subject = loader.render_to_string("emails/invitation_subject.txt", context).strip()
+    body = loader.render_to_string("emails/invitation.txt", context)
+    activity_record(
+        project=project,
+        actor=actor,
+        verb="contact.invited",
+        summary=_("%(email)s invited to the portal") % {"email": user.email},
+    )
+    transaction.on_commit(
+        lambda: send_account_email.delay(subject=subject, body=body, to=[user.email])
+    )
+    return user

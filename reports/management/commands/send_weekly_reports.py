@@ -1,0 +1,47 @@
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from projects.models import Project, User
+from reports import services
+from reports.periods import Week
+
+
+class Command(BaseCommand):
+    help = (
+        "Renders and mails the weekly status reports now, in this process (the Monday job does "
+        "the same through the workers). Each recipient still gets one mail per week."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--week", help="ISO week YYYY-Www (default: last week)")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="List who would get which projects; change nothing",
+        )
+
+    def handle(self, *args: object, week: str | None, dry_run: bool, **options: object) -> None:
+        try:
+            period = Week.parse(week) if week else Week.last_complete()
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        if dry_run:
+            self._plan(period)
+            return
+        for project_id in services.weekly_project_ids():
+            project = Project.objects.get(pk=project_id)
+            for audience in services.weekly_audiences(project):
+                services.report_render_weekly(project_id=project_id, week=period, audience=audience)
+        sent = 0
+        for delivery_id in services.weekly_deliveries_claim(week=period):
+            services.delivery_prepare(delivery_id=delivery_id)
+            sent += services.delivery_send(delivery_id=delivery_id)
+        self.stdout.write(self.style.SUCCESS(f"Week {period}: {sent} mail(s) sent."))
+
+    def _plan(self, period: Week) -> None:
+        plan = services.weekly_recipients()
+        users = User.objects.in_bulk(plan)
+        names = dict(Project.objects.values_list("pk", "code"))
+        self.stdout.write(f"Week {period}: {len(plan)} recipient(s); nothing is sent.")
+        for user_id, project_ids in plan.items():
+            codes = ", ".join(names[pk] for pk in project_ids)
+            self.stdout.write(f"  {users[user_id].email:<30} {codes}")

@@ -1,0 +1,322 @@
+"""Writes of the reports app: rendering and storing reports, and the weekly deliveries."""
+
+import datetime
+import hashlib
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from notifications.models import Notification
+from notifications.services import notify
+from projects.models import Project, User
+from projects.services import activity_record
+
+from . import mail, rendering
+from .models import ReportDelivery, StatusReport
+from .periods import Week
+from .selectors import ReportData, portfolio_reports, report_data
+
+REPORTED_STATUSES = (Project.Status.ACTIVE, Project.Status.ON_HOLD)
+
+
+def report_request(*, project: Project, audience: str, actor: User) -> StatusReport:
+    """Queues a report of the week under way in the client's time zone; clicking again while
+    it renders does not queue a second render."""
+    from .tasks import render_requested_report
+
+    week = Week.current(time_zone=project.client.time_zone)
+    with transaction.atomic():
+        report, created = StatusReport.objects.select_for_update().get_or_create(
+            project=project,
+            period=week.label,
+            audience=audience,
+            defaults={
+                "period_start": week.first_day,
+                "state": StatusReport.State.QUEUED,
+                "trigger": StatusReport.Trigger.ON_DEMAND,
+                "requested_by": actor,
+            },
+        )
+        if not created and report.pending and not report.stalled:
+            return report
+        if not created:
+            report.state = StatusReport.State.QUEUED
+            report.trigger = StatusReport.Trigger.ON_DEMAND
+            report.requested_by = actor
+            report.requested_at = timezone.now()
+            report.error = ""
+            report.full_clean()
+            report.save()
+        activity_record(
+            project=project,
+            actor=actor,
+            verb="report.requested",
+            summary=_("Status report for %(week)s requested (%(audience)s)")
+            % {"week": week, "audience": report.get_audience_display()},
+        )
+        transaction.on_commit(lambda: render_requested_report.delay(report_id=report.pk))
+    return report
+
+
+def report_render_requested(*, report_id: int) -> StatusReport | None:
+    """Renders a queued report. Returns None when another worker has already taken it."""
+    claimed = StatusReport.objects.filter(pk=report_id, state=StatusReport.State.QUEUED).update(
+        state=StatusReport.State.RENDERING
+    )
+    if not claimed:
+        return None
+    report = StatusReport.objects.select_related("project").get(pk=report_id)
+    try:
+        data = report_data(
+            project_id=report.project_id,
+            week=Week.parse(report.period),
+            audience=report.audience,
+            now=timezone.now(),
+        )
+        pdf = rendering.report_pdf(data)
+    except BaseException as error:
+        # The soft time limit lands here too: the row must not stay "being generated".
+        StatusReport.objects.filter(pk=report_id).update(
+            state=StatusReport.State.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+    with transaction.atomic():
+        report = StatusReport.objects.select_for_update().get(pk=report_id)
+        _store(report, pdf=pdf, data=data)
+        if report.requested_by_id:
+            notify(
+                recipient_ids=[report.requested_by_id],
+                kind=Notification.Kind.REPORT,
+                title=_("Status report for %(week)s is ready") % {"week": report.period},
+                dedupe_key=f"report:{report.pk}:{report.sha256}",
+                text=str(report.project),
+                link=reverse("reports:download", args=[report.pk]),
+                project_id=report.project_id,
+                target=f"report:{report.pk}",
+            )
+    return report
+
+
+def report_render_weekly(*, project_id: int, week: Week, audience: str) -> StatusReport:
+    """The report of a finished week: rendered once, then reused by every run and recipient."""
+    existing = StatusReport.objects.filter(
+        project_id=project_id,
+        period=week.label,
+        audience=audience,
+        state=StatusReport.State.READY,
+        complete=True,
+    ).first()
+    if existing:
+        return existing
+    data = report_data(project_id=project_id, week=week, audience=audience, now=timezone.now())
+    pdf = rendering.report_pdf(data)
+    with transaction.atomic():
+        report, _created = StatusReport.objects.select_for_update().get_or_create(
+            project_id=project_id,
+            period=week.label,
+            audience=audience,
+            defaults={
+                "period_start": week.first_day,
+                "state": StatusReport.State.RENDERING,
+                "trigger": StatusReport.Trigger.WEEKLY,
+            },
+        )
+        if report.complete and report.state == StatusReport.State.READY:
+            return report  # another worker stored it while we rendered
+        report.trigger = StatusReport.Trigger.WEEKLY
+        report.requested_by = None
+        _store(report, pdf=pdf, data=data)
+    return report
+
+
+def report_render_now(
+    *, project: Project, week: Week, audience: str
+) -> tuple[StatusReport | None, bytes]:
+    """For the command line: renders any week that has begun. The PDF of a finished week is
+    stored (like the weekly job would); the week under way is only returned."""
+    now = timezone.now()
+    if now < week.end_in(project.client.time_zone) - datetime.timedelta(weeks=1):
+        raise ValueError(_("Week %(week)s has not started yet.") % {"week": week})
+    if now >= week.end_in(project.client.time_zone):
+        report = report_render_weekly(project_id=project.pk, week=week, audience=audience)
+        with report.file.open("rb") as file:
+            return report, file.read()
+    data = report_data(project_id=project.pk, week=week, audience=audience, now=now)
+    return None, rendering.report_pdf(data)
+
+
+def _store(report: StatusReport, *, pdf: bytes, data: ReportData) -> None:
+    replaced = report.file.name
+    report.sha256 = hashlib.sha256(pdf).hexdigest()
+    report.size = len(pdf)
+    report.file.save(report.filename, ContentFile(pdf), save=False)
+    if replaced and replaced != report.file.name:
+        storage = report.file.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
+    report.figures = data.figures()
+    report.complete = data.complete
+    report.generated_at = data.generated_at
+    report.state = StatusReport.State.READY
+    report.error = ""
+    report.full_clean()
+    report.save()
+    activity_record(
+        project=report.project,
+        actor=report.requested_by,
+        verb="report.generated",
+        summary=_("Status report for %(week)s generated (%(audience)s)")
+        % {"week": report.period, "audience": report.get_audience_display()},
+        client_visible=report.audience == StatusReport.Audience.CLIENT,
+    )
+
+
+def weekly_project_ids() -> list[int]:
+    return list(
+        Project.objects.filter(status__in=REPORTED_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def weekly_audiences(project: Project) -> list[str]:
+    if project.mail_client_reports:
+        return [StatusReport.Audience.INTERNAL, StatusReport.Audience.CLIENT]
+    return [StatusReport.Audience.INTERNAL]
+
+
+def weekly_recipients() -> dict[int, list[int]]:
+    """Recipient id → the ids of the projects their weekly mail covers: managers all, a PM
+    their own, a client contact their organisation's projects that mail the client version."""
+    projects = list(
+        Project.objects.filter(status__in=REPORTED_STATUSES)
+        .order_by("pk")
+        .values("pk", "pm_id", "client_id", "mail_client_reports")
+    )
+    active = User.objects.filter(is_active=True)
+    active_pms = set(
+        active.filter(pk__in={p["pm_id"] for p in projects}).values_list("pk", flat=True)
+    )
+    recipients: dict[int, list[int]] = defaultdict(list)
+    opted_in: dict[int, list[int]] = defaultdict(list)
+    for project in projects:
+        if project["pm_id"] in active_pms:
+            recipients[project["pm_id"]].append(project["pk"])
+        if project["mail_client_reports"]:
+            opted_in[project["client_id"]].append(project["pk"])
+    managers = active.filter(
+        Q(role=User.Role.MANAGER) | Q(is_superuser=True), ~Q(role=User.Role.CLIENT)
+    )
+    for manager_id in managers.values_list("pk", flat=True):
+        recipients[manager_id] = [project["pk"] for project in projects]
+    contacts = active.filter(role=User.Role.CLIENT, contact__client_id__in=list(opted_in))
+    for user_id, client_id in contacts.values_list("pk", "contact__client_id"):
+        recipients[user_id] = opted_in[client_id]
+    return {user_id: ids for user_id, ids in recipients.items() if ids}
+
+
+def weekly_deliveries_claim(*, week: Week) -> list[int]:
+    """One delivery row per recipient and week, whoever runs the job and however often; the
+    projects it covers are fixed when the row is created. Returns the rows not yet sent."""
+    for recipient_id, project_ids in weekly_recipients().items():
+        with transaction.atomic():
+            delivery, created = ReportDelivery.objects.get_or_create(
+                recipient_id=recipient_id, period=week.label
+            )
+            if created:
+                delivery.projects.set(project_ids)
+    unsent = ReportDelivery.objects.filter(period=week.label).exclude(
+        state__in=[ReportDelivery.State.SENT, ReportDelivery.State.FAILED]
+    )
+    return list(unsent.order_by("pk").values_list("pk", flat=True))
+
+
+def delivery_prepare(*, delivery_id: int) -> None:
+    """Makes sure every report the mail needs is stored, and for our own people the portfolio
+    PDF too, then moves the delivery to "rendered". A rerun finds it there and renders nothing."""
+    delivery = ReportDelivery.objects.select_related("recipient").get(pk=delivery_id)
+    if delivery.state != ReportDelivery.State.PENDING:
+        return
+    week = Week.parse(delivery.period)
+    audience = _audience_of(delivery.recipient)
+    for project_id in delivery.projects.order_by("pk").values_list("pk", flat=True):
+        report_render_weekly(project_id=project_id, week=week, audience=audience)
+    pdf = b""
+    if audience == StatusReport.Audience.INTERNAL:
+        reports = portfolio_reports(delivery=delivery, audience=audience)
+        with translation.override(_language_of(delivery.recipient)):
+            pdf = rendering.portfolio_pdf(
+                recipient=delivery.recipient,
+                week=week,
+                reports=reports,
+                # Mail servers refuse large messages: past the limit the summary links instead.
+                with_reports=sum(r.size for r in reports) <= settings.REPORT_MAIL_MAX_MB * 2**20,
+            )
+    with transaction.atomic():
+        delivery = ReportDelivery.objects.select_for_update().get(pk=delivery_id)
+        if delivery.state != ReportDelivery.State.PENDING:
+            return
+        if pdf:
+            delivery.sha256 = hashlib.sha256(pdf).hexdigest()
+            delivery.file.save(f"{delivery.period}.pdf", ContentFile(pdf), save=False)
+        delivery.state = ReportDelivery.State.RENDERED
+        delivery.full_clean()
+        delivery.save()
+
+
+def delivery_send(*, delivery_id: int) -> bool:
+    """Sends a prepared delivery at most once: the conditional update that claims it succeeds
+    for one worker only; a claim older than the lease belongs to a worker that died before it
+    could finish and is taken over. Returns whether this call sent the mail."""
+    lease_expired = timezone.now() - datetime.timedelta(
+        seconds=settings.REPORT_DELIVERY_LEASE_SECONDS
+    )
+    claimed = (
+        ReportDelivery.objects.filter(pk=delivery_id)
+        .filter(
+            Q(state=ReportDelivery.State.RENDERED)
+            | Q(state=ReportDelivery.State.SENDING, claimed_at__lt=lease_expired)
+        )
+        .update(
+            state=ReportDelivery.State.SENDING,
+            claimed_at=timezone.now(),
+            attempts=F("attempts") + 1,
+        )
+    )
+    if not claimed:
+        return False
+    delivery = ReportDelivery.objects.select_related("recipient").get(pk=delivery_id)
+    try:
+        audience = _audience_of(delivery.recipient)
+        reports = portfolio_reports(delivery=delivery, audience=audience)
+        with translation.override(_language_of(delivery.recipient)):
+            message = mail.weekly_message(delivery=delivery, reports=reports)
+        message.send()
+    except Exception as error:
+        ReportDelivery.objects.filter(pk=delivery_id).update(
+            state=ReportDelivery.State.RENDERED, last_error=f"{type(error).__name__}: {error}"
+        )
+        raise
+    ReportDelivery.objects.filter(pk=delivery_id).update(
+        state=ReportDelivery.State.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def delivery_give_up(*, delivery_id: int, error: str) -> None:
+    ReportDelivery.objects.filter(pk=delivery_id).exclude(state=ReportDelivery.State.SENT).update(
+        state=ReportDelivery.State.FAILED, last_error=error[:2000]
+    )
+
+
+def _audience_of(user: User) -> str:
+    return StatusReport.Audience.CLIENT if user.is_client else StatusReport.Audience.INTERNAL
+
+
+def _language_of(user: User) -> str:
+    return user.language or settings.LANGUAGE_CODE

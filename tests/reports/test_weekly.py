@@ -1,0 +1,306 @@
+"""The weekly mail: one per recipient and week, however often or however concurrently the job
+runs, and whatever crashed in between; attachments are the stored PDFs."""
+
+import datetime
+import email
+import email.policy
+import hashlib
+import io
+import threading
+import zoneinfo
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pypdf
+import pytest
+import time_machine
+from celery.exceptions import Retry
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+
+from projects.models import Project, TaskCard, User
+from reports import services, tasks
+from reports.models import ReportDelivery, StatusReport
+from reports.periods import Week
+from reports.selectors import report_url
+from tests.projects.factories import ContactFactory, ProjectFactory, UserFactory
+from tests.reports.conftest import MARKER, card, pdf_text
+
+# Monday of 2026-W08, 08:00 in Berlin: the job reports on 2026-W07.
+MONDAY = datetime.datetime(2026, 2, 16, 8, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+W07 = Week.parse("2026-W07")
+
+
+@dataclass
+class Portfolio:
+    manager: User
+    pm: User
+    other_pm: User
+    contact: User
+    internal_only: Project
+    shared: Project
+
+
+@pytest.fixture
+def monday() -> Iterator[None]:
+    with time_machine.travel(MONDAY, tick=False):
+        yield
+
+
+def make_portfolio() -> Portfolio:
+    manager = UserFactory(role=User.Role.MANAGER, email="boss@example.com", full_name="Mia Boss")
+    pm = UserFactory(role=User.Role.PM, email="paula@example.com")
+    other_pm = UserFactory(role=User.Role.PM, email="otto@example.com")
+    UserFactory(role=User.Role.MEMBER, email="member@example.com")
+    start, end = datetime.date(2026, 1, 5), datetime.date(2026, 6, 30)
+    internal_only = ProjectFactory(pm=pm, name="Warehouse scanners", start_date=start, end_date=end)
+    shared = ProjectFactory(
+        pm=other_pm, name="Shop relaunch", mail_client_reports=True, start_date=start, end_date=end
+    )
+    ProjectFactory(pm=pm, name="Old archive", status=Project.Status.ARCHIVED)
+    contact = ContactFactory(client=shared.client, user__email="cto@client.example").user
+    for project in (internal_only, shared):
+        card(project, f"Internal note {MARKER}", due_date=W07.first_day)
+        card(
+            project,
+            "Client data export",
+            responsible=TaskCard.Responsible.CLIENT,
+            client_visible=True,
+            due_date=W07.first_day,
+        )
+    return Portfolio(manager, pm, other_pm, contact, internal_only, shared)
+
+
+@pytest.fixture
+def portfolio(db: None, monday: None) -> Portfolio:
+    return make_portfolio()
+
+
+def parsed(message: mail.EmailMessage) -> email.message.EmailMessage:
+    return email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
+
+
+def attachments(message: email.message.EmailMessage) -> list[tuple[str, bytes]]:
+    found = []
+    for part in message.iter_attachments():
+        assert part.get_content_type() == "application/pdf"
+        found.append((part.get_filename(), part.get_content()))
+    return found
+
+
+def mails_by_recipient() -> dict[str, list[email.message.EmailMessage]]:
+    sent: dict[str, list] = {}
+    for message in mail.outbox:
+        (address,) = message.to
+        sent.setdefault(address, []).append(parsed(message))
+    return sent
+
+
+def test_each_recipient_gets_one_mail_with_the_summary_and_the_stored_pdf(
+    portfolio: Portfolio, mailoutbox: list
+) -> None:
+    call_command("send_weekly_reports")
+
+    sent = mails_by_recipient()
+    assert sorted(sent) == [
+        "boss@example.com",
+        "cto@client.example",
+        "otto@example.com",
+        "paula@example.com",
+    ]
+    assert all(len(messages) == 1 for messages in sent.values())
+    (boss,) = sent["boss@example.com"]
+    assert boss["Subject"] == "Weekly status report · 2026-W07 · 2 projects"
+    html = boss.get_body(("html",)).get_content()
+    for project in (portfolio.internal_only, portfolio.shared):
+        report = StatusReport.objects.get(project=project, audience="internal", period="2026-W07")
+        assert f"/reports/{report.pk}/download/" in html
+        assert project.name in boss.get_body(("plain",)).get_content()
+    ((_name, pdf),) = attachments(boss)
+    delivery = ReportDelivery.objects.get(recipient=portfolio.manager, period="2026-W07")
+    assert delivery.state == ReportDelivery.State.SENT
+    assert hashlib.sha256(pdf).hexdigest() == delivery.sha256
+    pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    assert "Portfolio summary" in pages[0] and "Prepared for Mia Boss" in pages[0]
+    assert "Portfolio summary" not in "".join(pages[1:])
+    assert "Shop relaunch" in "".join(pages[1:]) and "Warehouse scanners" in "".join(pages[1:])
+
+    (paula,) = sent["paula@example.com"]
+    ((_name, pdf),) = attachments(paula)
+    assert "Warehouse scanners" in pdf_text(pdf) and "Shop relaunch" not in pdf_text(pdf)
+    assert "member@example.com" not in sent
+
+
+def test_the_client_gets_the_client_version_as_stored(
+    portfolio: Portfolio, mailoutbox: list
+) -> None:
+    call_command("send_weekly_reports", "--week", "2026-W07")
+
+    (message,) = mails_by_recipient()["cto@client.example"]
+    report = StatusReport.objects.get(project=portfolio.shared, audience="client")
+    ((name, pdf),) = attachments(message)
+    assert name == report.filename
+    assert hashlib.sha256(pdf).hexdigest() == report.sha256
+    assert "Client data export" in pdf_text(pdf)
+    assert MARKER not in pdf_text(pdf)
+    assert "/reports/portal/" in message.get_body(("html",)).get_content()
+    assert not StatusReport.objects.filter(project=portfolio.internal_only, audience="client")
+
+
+def test_running_the_job_again_sends_nothing_more(portfolio: Portfolio, mailoutbox: list) -> None:
+    call_command("send_weekly_reports")
+    stored = dict(StatusReport.objects.values_list("pk", "sha256"))
+    call_command("send_weekly_reports")
+    services.delivery_send(delivery_id=ReportDelivery.objects.first().pk)
+
+    assert len(mailoutbox) == 4
+    assert dict(StatusReport.objects.values_list("pk", "sha256")) == stored
+
+
+def test_a_crash_between_render_and_mail_reuses_the_stored_pdfs_and_sends_once(
+    portfolio: Portfolio, mailoutbox: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", crash)
+    with pytest.raises(SystemExit):
+        call_command("send_weekly_reports")
+    monkeypatch.undo()
+    # Every report was stored; the first delivery died while sending, the rest never started.
+    reports = dict(StatusReport.objects.values_list("pk", "sha256"))
+    (crashed,) = ReportDelivery.objects.filter(state=ReportDelivery.State.SENDING)
+    assert crashed.sha256 and mailoutbox == []
+
+    call_command("send_weekly_reports")
+    assert len(mailoutbox) == 3  # the one claimed when the worker died waits for its lease
+
+    with time_machine.travel(MONDAY + datetime.timedelta(minutes=16), tick=False):
+        call_command("send_weekly_reports")
+        call_command("send_weekly_reports")
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        ["boss@example.com", "cto@client.example", "otto@example.com", "paula@example.com"]
+    )
+    crashed_copy = ReportDelivery.objects.get(pk=crashed.pk)
+    assert crashed_copy.sha256 == crashed.sha256 and crashed_copy.attempts == 2
+    assert dict(StatusReport.objects.values_list("pk", "sha256")) == reports
+    stored = set(ReportDelivery.objects.values_list("sha256", flat=True)) | set(reports.values())
+    for message in mailoutbox:
+        for _name, pdf in attachments(parsed(message)):
+            assert hashlib.sha256(pdf).hexdigest() in stored
+
+
+def test_a_failed_send_is_released_and_retried(
+    portfolio: Portfolio, mailoutbox: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services.weekly_deliveries_claim(week=W07)
+    delivery = ReportDelivery.objects.get(recipient=portfolio.pm)
+    services.delivery_prepare(delivery_id=delivery.pk)
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", lambda self: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        services.delivery_send(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.state == ReportDelivery.State.RENDERED
+    assert "ZeroDivisionError" in delivery.last_error
+    monkeypatch.undo()
+    assert services.delivery_send(delivery_id=delivery.pk) is True
+    assert services.delivery_send(delivery_id=delivery.pk) is False
+    assert len(mailoutbox) == 1
+
+
+def test_dry_run_lists_recipients_and_changes_nothing(
+    portfolio: Portfolio, mailoutbox: list, capsys: pytest.CaptureFixture
+) -> None:
+    call_command("send_weekly_reports", "--dry-run", "--week", "2026-W07")
+    out = capsys.readouterr().out
+    assert "4 recipient(s)" in out and "cto@client.example" in out
+    assert mailoutbox == [] and not ReportDelivery.objects.exists()
+    assert not StatusReport.objects.exists()
+
+
+def test_a_week_that_does_not_exist_is_refused(db: None) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="has no week 54"):
+        call_command("send_weekly_reports", "--week", "2026-W54")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="two writers at once need PostgreSQL (CI has it)"
+)
+def test_two_jobs_at_once_send_each_mail_once(
+    transactional_db: None, monday: None, mailoutbox: list
+) -> None:
+    make_portfolio()
+    errors = []
+
+    def run() -> None:
+        try:
+            call_command("send_weekly_reports")
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        ["boss@example.com", "cto@client.example", "otto@example.com", "paula@example.com"]
+    )
+
+
+def test_a_delivery_claimed_by_a_dead_worker_is_looked_at_again_when_its_lease_ends(
+    portfolio: Portfolio, mailoutbox: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services.weekly_deliveries_claim(week=W07)
+    delivery = ReportDelivery.objects.get(recipient=portfolio.pm)
+    services.delivery_prepare(delivery_id=delivery.pk)
+    ReportDelivery.objects.filter(pk=delivery.pk).update(
+        state=ReportDelivery.State.SENDING, claimed_at=MONDAY
+    )
+    retries = []
+
+    def retry(**options: object) -> Retry:
+        retries.append(options)
+        return Retry()
+
+    monkeypatch.setattr(tasks.deliver_weekly_report, "retry", retry)
+    with pytest.raises(Retry):
+        tasks.deliver_weekly_report(delivery_id=delivery.pk)
+    assert retries == [{"countdown": settings.REPORT_DELIVERY_LEASE_SECONDS}]
+    assert mailoutbox == []
+    with time_machine.travel(MONDAY + datetime.timedelta(minutes=16), tick=False):
+        assert tasks.deliver_weekly_report(delivery_id=delivery.pk) is True
+    assert len(mailoutbox) == 1
+
+
+def test_a_portfolio_too_large_to_mail_carries_the_summary_with_links(
+    portfolio: Portfolio, mailoutbox: list, settings: object
+) -> None:
+    settings.REPORT_MAIL_MAX_MB = 0
+    call_command("send_weekly_reports")
+
+    (boss,) = mails_by_recipient()["boss@example.com"]
+    ((_name, pdf),) = attachments(boss)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = " ".join(pdf_text(pdf).split())
+    assert len(reader.pages) == 1 and "too large for one mail" in text
+    delivery = ReportDelivery.objects.get(recipient=portfolio.manager)
+    assert hashlib.sha256(pdf).hexdigest() == delivery.sha256
+    report = StatusReport.objects.get(project=portfolio.shared, audience="internal")
+    assert any(report_url(report) in str(link) for link in pdf_links(reader))
+
+
+def pdf_links(reader: pypdf.PdfReader) -> list[str]:
+    return [
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in annotation.get_object()
+    ]
