@@ -295,7 +295,9 @@ REPORT_WEEKLY_DAY = env.int("REPORT_WEEKLY_DAY", default=1)
 REPORT_WEEKLY_HOUR = env.int("REPORT_WEEKLY_HOUR", default=8)
 REPORT_WEEKLY_MINUTE = env.int("REPORT_WEEKLY_MINUTE", default=0)
 if not (
-    1 <= REPORT_WEEKLY_DAY <= 7 and 0 <= REPORT_WEEKLY_HOUR <= 23 and 0 <= REPORT_WEEKLY_MINUTE <= 59
+    1 <= REPORT_WEEKLY_DAY <= 7
+    and 0 <= REPORT_WEEKLY_HOUR <= 23
+    and 0 <= REPORT_WEEKLY_MINUTE <= 59
 ):
     raise ImproperlyConfigured(
         "REPORT_WEEKLY_DAY must be 1-7 (Monday-Sunday), REPORT_WEEKLY_HOUR 0-23 and "

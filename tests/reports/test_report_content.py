@@ -53,7 +53,7 @@ def test_internal_report_states_the_weeks_figures(internal: tuple[StatusReport, 
     }
     assert "客户门户改版" in text and "Acme GmbH" in text and "2026-W07" in text
     row(text, "33 %")
-    row(text, "▲ 24 points since last")
+    row(text, "▲ 24 points since")
     row(text, "7", "3")  # days lost: ours, then the client's
     overdue = section(text, "Overdue", 3)
     row(overdue, "Late on our side", "02/10/2026", "5", "Our team")
