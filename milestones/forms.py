@@ -29,6 +29,8 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["title", "description", "due_date", "requires_signoff"]
         widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        # The client reads it on the sign-off page; internal checks go in acceptance criteria.
+        help_texts = {"description": _("Shown to the client when they sign off.")}
 
 
 class CriterionForm(forms.ModelForm):
@@ -41,19 +43,18 @@ class CriterionMetForm(forms.Form):
     met = forms.BooleanField(label=_("Met"), required=False)
 
 
-def checked_upload(upload: UploadedFile) -> UploadedFile:
-    """The upload with the content type its bytes prove, or a ValidationError saying why not."""
-    limit = settings.DELIVERABLE_MAX_UPLOAD_BYTES
-    if upload.size > limit:
+def checked_upload(upload: UploadedFile, *, max_bytes: int, allowed: list[str]) -> UploadedFile:
+    """The upload with the content type its bytes prove, or a ValidationError saying why not.
+    Deliverables and clients' feedback attachments go through the same check."""
+    if upload.size > max_bytes:
         raise forms.ValidationError(
             _("“%(name)s” is %(size)s; files can be at most %(limit)s."),
             params={
                 "name": upload.name,
                 "size": filesizeformat(upload.size),
-                "limit": filesizeformat(limit),
+                "limit": filesizeformat(max_bytes),
             },
         )
-    allowed = settings.DELIVERABLE_ALLOWED_TYPES
     content_type = content_type_of(upload, name=upload.name, allowed=allowed)
     if content_type is None:
         raise forms.ValidationError(
@@ -67,11 +68,19 @@ def checked_upload(upload: UploadedFile) -> UploadedFile:
     return upload
 
 
+def checked_deliverable(upload: UploadedFile) -> UploadedFile:
+    return checked_upload(
+        upload,
+        max_bytes=settings.DELIVERABLE_MAX_UPLOAD_BYTES,
+        allowed=settings.DELIVERABLE_ALLOWED_TYPES,
+    )
+
+
 class VersionUploadForm(forms.Form):
     file = forms.FileField(label=_("File"), max_length=255)
 
     def clean_file(self) -> UploadedFile:
-        return checked_upload(self.cleaned_data["file"])
+        return checked_deliverable(self.cleaned_data["file"])
 
 
 class DeliverableForm(forms.ModelForm):
@@ -86,4 +95,4 @@ class DeliverableForm(forms.ModelForm):
 
     def clean_file(self) -> UploadedFile | None:
         upload = self.cleaned_data["file"]
-        return checked_upload(upload) if upload else None
+        return checked_deliverable(upload) if upload else None

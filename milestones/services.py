@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -260,13 +260,6 @@ def version_upload(
     return version
 
 
-def _signoff_link(milestone: Milestone) -> str:
-    try:
-        return reverse("portal:signoff", args=[milestone.pk])
-    except NoReverseMatch:
-        return reverse("portal:project", args=[milestone.phase.project_id])
-
-
 @transaction.atomic
 def milestone_submit(*, actor: User, milestone: Milestone) -> Milestone:
     """Asks the client's contacts to sign the milestone off; refused with a ValidationError
@@ -297,7 +290,7 @@ def milestone_submit(*, actor: User, milestone: Milestone) -> Milestone:
         text=_("%(project)s: the milestone “%(title)s” is ready for your sign-off.")
         % {"project": project.name, "title": milestone.title},
         dedupe_key=f"signoff_requested:{milestone.pk}:{milestone.revision}",
-        link=_signoff_link(milestone),
+        link=reverse("portal:signoff", args=[milestone.pk]),
         project_id=project.pk,
         target=f"milestone:{milestone.pk}",
     )

@@ -13,12 +13,13 @@ from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from notifications.models import Notification
 from notifications.services import notify
 from projects.models import Project, TaskCard, User
-from projects.services import activity_record, card_create, project_lock
+from projects.services import activity_record, card_create
 
 from .models import DeliverableVersion, Milestone, SignOff
 
@@ -250,12 +251,11 @@ def _follow_up(signoff: SignOff, project: Project) -> None:
     else:
         summary = _("Changes requested to milestone “%(milestone)s”") % names
         title = _("%(name)s requested changes to “%(milestone)s”") % names
-        project_lock(project_id=project.pk)
         card_create(
             actor=signoff.signer,
             project=project,
             title=_("Changes requested: %(milestone)s (round %(round)s)")
-            % {"milestone": milestone.title, "round": signoff.revision},
+            % {"milestone": Truncator(milestone.title).chars(150), "round": signoff.revision},
             description=signoff.comment,
             source=TaskCard.Source.CHANGES_REQUESTED,
             revision_round=signoff.revision,

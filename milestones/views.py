@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,7 +20,7 @@ from clientprogress.access import (
 )
 from clientprogress.files import download_response
 from projects.models import Project
-from projects.selectors import can_plan, project_page
+from projects.selectors import can_plan, client_today, project_page
 from projects.views import add_errors, render_form, render_page, require_planner
 
 from . import services
@@ -58,7 +57,7 @@ def phase_edit(request: HttpRequest, phase_id: int) -> HttpResponse:
         services.phase_update(actor=request.user, phase=phase, **form.cleaned_data)
         if not request.htmx:
             return redirect("projects:detail", phase.project_id)
-        context = project_page(project=phase.project, today=timezone.localdate())
+        context = project_page(project=phase.project, today=client_today(phase.project.client))
         context["can_plan"] = True
         return render_page(request, "projects/project_detail.html", context, "plan")
     title = _("Dates of %(phase)s") % {"phase": phase.get_kind_display()}

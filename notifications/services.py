@@ -15,6 +15,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from projects.models import User
@@ -60,7 +61,8 @@ def notify(
             kind=kind,
             project_id=project_id,
             target=target,
-            title=title,
+            # Titles are built from names people typed; a long one is cut, never refused.
+            title=Truncator(title).chars(Notification._meta.get_field("title").max_length),
             text=text,
             link=link,
             dedupe_key=dedupe_key,

@@ -122,8 +122,11 @@ class CardDueForm(VersionedForm):
 
 class QuickAddForm(forms.Form):
     title = forms.CharField(label=_("New card"), max_length=200)
+    # A blocked card needs its reason, which quick-add does not ask for.
     status = forms.ChoiceField(
-        label=_("Column"), choices=TaskCard.Status.choices, initial=TaskCard.Status.TODO
+        label=_("Column"),
+        choices=[c for c in TaskCard.Status.choices if c[0] != TaskCard.Status.BLOCKED],
+        initial=TaskCard.Status.TODO,
     )
 
 

@@ -1,4 +1,3 @@
-import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -80,10 +79,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_client(self) -> bool:
         return self.role == self.Role.CLIENT
-
-    @property
-    def is_internal(self) -> bool:
-        return not self.is_client
 
     @property
     def sees_all_projects(self) -> bool:
@@ -302,9 +297,6 @@ class TaskCard(models.Model):
             raise ValidationError(
                 {"blocked_reason": _("Say why the card is blocked before moving it to Blocked.")}
             )
-
-    def is_late(self, today: datetime.date) -> bool:
-        return bool(self.due_date and self.status != self.Status.DONE and self.due_date < today)
 
 
 class Activity(models.Model):

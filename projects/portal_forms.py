@@ -4,8 +4,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from milestones.forms import checked_upload
 from milestones.models import Milestone, SignOff
-from milestones.uploads import content_type_of, extension_of
 
 from .models import Project
 
@@ -69,23 +69,11 @@ class FeedbackForm(forms.Form):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        limit = settings.PORTAL_ATTACHMENT_MAX_MB * 1024 * 1024
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s; the limit is %(limit)s.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
-            )
-        allowed = settings.PORTAL_ATTACHMENT_EXTENSIONS
-        extension = extension_of(upload.name)
-        if extension not in allowed:
-            raise forms.ValidationError(
-                _("Files of type “%(type)s” cannot be attached. Allowed: %(allowed)s.")
-                % {"type": extension or "?", "allowed": ", ".join(allowed)}
-            )
-        if content_type_of(upload, name=upload.name, allowed=allowed) is None:
-            message = _("The contents of the file do not match its “.%(type)s” name.")
-            raise forms.ValidationError(message % {"type": extension})
-        return upload
+        return checked_upload(
+            upload,
+            max_bytes=settings.PORTAL_ATTACHMENT_MAX_MB * 1024 * 1024,
+            allowed=settings.PORTAL_ATTACHMENT_EXTENSIONS,
+        )
 
 
 class InvitationForm(forms.Form):

@@ -1,23 +1,16 @@
 """What the portal shows: client-visible data only, each page in a fixed number of queries."""
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from milestones.models import Deliverable, DeliverableVersion, Milestone, Phase, SignOff
 from milestones.selectors import Timeline, project_phases, project_timeline
 from milestones.signoff import sha256_of, signoff_consent_text, signoff_manifest
 
-from .models import Activity, Client, Project, TaskCard
-from .selectors import project_rows
-
-
-def client_today(client: Client) -> datetime.date:
-    """Due dates end at midnight in the client's own time zone."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(client.time_zone))
+from .models import Activity, Project, TaskCard
+from .selectors import client_today, project_rows
 
 
 def _owed_open() -> Q:

@@ -96,14 +96,16 @@ def feedback_create(
     attachment: File | None = None,
 ) -> TaskCard:
     """Client feedback becomes a card at the bottom of the PM's To do column."""
-    project_lock(project_id=project.pk)
     text = text.strip()
     first_line = text.splitlines()[0] if text else ""
     files = {}
     if attachment is not None:
         # Stored under a generated name: the client's file name is kept for display only.
         stored = f"{uuid4().hex}{Path(attachment.name).suffix.lower()}"
-        files = {"attachment": File(attachment, name=stored), "attachment_name": attachment.name}
+        files = {
+            "attachment": File(attachment, name=stored),
+            "attachment_name": Truncator(attachment.name).chars(255),
+        }
     card = card_create(
         actor=actor,
         project=project,

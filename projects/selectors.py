@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -22,9 +23,14 @@ from clientprogress.access import visible_projects
 from milestones.models import Milestone, Phase
 from milestones.selectors import project_phases, project_timeline
 
-from .models import Project, TaskCard, User
+from .models import Client, Project, TaskCard, User
 
 HEALTH_LABELS = {"on_track": _("On track"), "at_risk": _("At risk"), "late": _("Late")}
+
+
+def client_today(client: Client) -> datetime.date:
+    """Due dates end at midnight in the client's own time zone."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(client.time_zone))
 
 
 def project_health(*, late_milestones: int, overdue_cards: int, open_cards: int) -> str:

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -35,6 +34,7 @@ from .selectors import (
     board_columns,
     board_stamp,
     can_plan,
+    client_today,
     project_list_rows,
     project_page,
     project_people,
@@ -130,7 +130,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
 @internal_only
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = project_for_user(request, project_id)
-    context = project_page(project=project, today=timezone.localdate())
+    context = project_page(project=project, today=client_today(project.client))
     context["can_plan"] = can_plan(user=request.user, project=project)
     return render_page(request, "projects/project_detail.html", context, "plan")
 
@@ -184,7 +184,7 @@ def board(request: HttpRequest, project_id: int) -> HttpResponse:
         "project": project,
         "form": form,
         "filtered": filters != BoardFilters(),
-        "columns": _rendered_columns(project, filters, timezone.localdate()),
+        "columns": _rendered_columns(project, filters, client_today(project.client)),
     }
     return render_page(request, "projects/board.html", context, "columns")
 
@@ -270,7 +270,7 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
 
 
 def _card_item(request: HttpRequest, card: TaskCard) -> HttpResponse:
-    row = board_card(card_id=card.pk, today=timezone.localdate())
+    row = board_card(card_id=card.pk, today=client_today(card.project.client))
     return render(request, "projects/_cards.html#card", {"c": row})
 
 

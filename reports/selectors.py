@@ -273,8 +273,10 @@ def report_data(
         ),
         progress=progress,
         progress_change=progress - _progress(everything, week_start),
-        cards_total=len(everything),
-        cards_done=sum(card.done for card in everything),
+        # The percentage is the project's real state, as in the portal; the counts are of the
+        # cards this audience may see, so they reveal nothing of internal work to the client.
+        cards_total=len(cards),
+        cards_done=sum(card.done for card in cards),
         timeline=project_timeline(project=project, phases=phases, today=report_date),
         milestones=milestones,
         completed=_section(

@@ -166,8 +166,8 @@ def test_the_contact_sees_their_feedback_and_its_status(client_contact, project)
 @pytest.mark.parametrize(
     ("name", "content", "error"),
     [
-        ("tool.exe", b"MZ....", "cannot be attached"),
-        ("report.pdf", b"MZ not a pdf", "do not match"),
+        ("tool.exe", b"MZ....", "is not an accepted file"),
+        ("report.pdf", b"MZ not a pdf", "is not an accepted file"),
     ],
 )
 def test_a_bad_attachment_is_refused_and_the_text_kept(
@@ -189,7 +189,7 @@ def test_an_oversized_attachment_is_refused(client_contact, project, settings) -
     response = client_for(client_contact).post(
         reverse("portal:feedback", args=[project.pk]), {"text": "x", "attachment": big}
     )
-    assert "the limit is 1.0" in response.content.decode()
+    assert "files can be at most 1.0" in response.content.decode()
     assert not TaskCard.objects.filter(source="feedback").exists()
 
 

@@ -129,6 +129,13 @@ def test_quick_add_with_empty_title_is_refused(pm: User, project: Project) -> No
     assert not project.cards.exists()
 
 
+def test_quick_add_cannot_skip_the_blocked_reason(pm: User, project: Project) -> None:
+    url = reverse("projects:card_add", args=[project.pk])
+    response = client_for(pm).post(url, {"title": "Stuck", "status": "blocked"})
+    assert response.status_code == 422
+    assert not project.cards.exists()
+
+
 def test_move_to_another_column_after_a_card(pm: User, cards: list[TaskCard]) -> None:
     project = cards[0].project
     done = CardFactory(project=project, title="D0", status=TaskCard.Status.DONE, position=0)
