@@ -97,7 +97,10 @@ class CardForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "blocked_reason": forms.Textarea(attrs={"rows": 2}),
         }
-        help_texts = {"blocked_reason": _("Required when the card is Blocked.")}
+        help_texts = {
+            "blocked_reason": _("Required when the card is Blocked."),
+            "client_visible": _("Cards the client owes are always shown to the client."),
+        }
 
     def __init__(
         self, *args: object, people: list[User], milestones: list[Milestone], **kwargs: object
@@ -109,6 +112,13 @@ class CardForm(forms.ModelForm):
             pk__in=[m.pk for m in milestones]
         )
         self.fields["milestone"].choices = [("", "—"), *((m.pk, m.title) for m in milestones)]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        # What the client owes must reach the portal's "waiting on you" and its reminders.
+        if cleaned.get("responsible") == TaskCard.Responsible.CLIENT:
+            cleaned["client_visible"] = True
+        return cleaned
 
     def changes(self) -> dict[str, object]:
         return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -231,6 +231,17 @@ def test_saving_a_card_records_the_change_once(member: User, cards: list[TaskCar
     assert activity.summary == "Card “Renamed” changed: title, assignee"
 
 
+def test_a_card_the_client_owes_is_always_shown_to_the_client(
+    pm: User, cards: list[TaskCard]
+) -> None:
+    card = cards[0]
+    url = reverse("projects:card", args=[card.pk])
+    assert not card.client_visible
+    assert client_for(pm).post(url, card_data(card, responsible="client")).status_code == 302
+    card.refresh_from_db()
+    assert (card.responsible, card.client_visible) == ("client", True)
+
+
 def test_saving_without_changes_records_nothing(pm: User, cards: list[TaskCard]) -> None:
     card = cards[0]
     response = client_for(pm).post(reverse("projects:card", args=[card.pk]), card_data(card))
