@@ -44,15 +44,18 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH  # noqa: E402
 from django.test import Client as HttpClient  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
 
 from projects.models import Client, TaskCard, User  # noqa: E402
 from projects.services import project_create  # noqa: E402
 
 
 def create_board(cards: int) -> tuple[int, str]:
-    """A project with `cards` cards spread over the columns; returns its id and a session."""
+    """A project with `cards` cards spread over the columns; returns its id and the cookies
+    of a logged-in browser."""
     pm = User.objects.create_user(f"pm{cards}@bench.example", "x", role=User.Role.PM)
     team = [User.objects.create_user(f"dev{cards}-{n}@bench.example", "x") for n in range(4)]
     client = Client.objects.create(name=f"Bench client {cards}")
@@ -84,7 +87,9 @@ def create_board(cards: int) -> tuple[int, str]:
     )
     http = HttpClient()
     http.force_login(pm)
-    return project.pk, http.cookies["sessionid"].value
+    # A browser keeps its CSRF cookie; without one every response would set a new one.
+    csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    return project.pk, f"sessionid={http.cookies['sessionid'].value}; csrftoken={csrf}"
 
 
 def worker(path: str, cookie: str, seconds: float, threads: int, out: object) -> None:
@@ -94,7 +99,7 @@ def worker(path: str, cookie: str, seconds: float, threads: int, out: object) ->
 
     def run() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        headers = {"Cookie": f"sessionid={cookie}"}
+        headers = {"Cookie": cookie}
         mine = []
         while time.monotonic() < deadline:
             start = time.perf_counter()
@@ -160,7 +165,7 @@ def database_url() -> str:
 
 def fetch(path: str, cookie: str) -> bytes:
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+    conn.request("GET", path, headers={"Cookie": cookie})
     response = conn.getresponse()
     body = response.read()
     assert response.status == 200, (path, response.status)
