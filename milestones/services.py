@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from notifications.models import Notification
 from notifications.services import notify
 from projects.models import User
-from projects.services import activity_record
+from projects.services import activity_record, field_labels, fields_apply
 
 from .models import AcceptanceCriterion, Deliverable, DeliverableVersion, Milestone, Phase
 from .selectors import submission_blockers
@@ -24,18 +24,6 @@ from .selectors import submission_blockers
 
 def _day(day: datetime.date | None) -> str:
     return date_format(day, "SHORT_DATE_FORMAT") if day else "—"
-
-
-def _labels(model: type, names: list[str]) -> str:
-    return ", ".join(str(model._meta.get_field(name).verbose_name) for name in names)
-
-
-def _apply(instance: object, changes: dict[str, object]) -> list[str]:
-    """Sets the values that differ and returns their field names."""
-    changed = [name for name, value in changes.items() if getattr(instance, name) != value]
-    for name in changed:
-        setattr(instance, name, changes[name])
-    return changed
 
 
 @transaction.atomic
@@ -48,7 +36,7 @@ def phase_update(
 ) -> Phase:
     changes = {"planned_start": planned_start, "planned_end": planned_end}
     phase = Phase.objects.select_for_update().select_related("project").get(pk=phase.pk)
-    if not _apply(phase, changes):
+    if not fields_apply(phase, changes):
         return phase
     phase.full_clean()
     phase.save()
@@ -108,7 +96,7 @@ def _locked_milestone(milestone: Milestone) -> Milestone:
 @transaction.atomic
 def milestone_update(*, actor: User, milestone: Milestone, changes: dict[str, object]) -> Milestone:
     milestone = _locked_milestone(milestone)
-    changed = _apply(milestone, changes)
+    changed = fields_apply(milestone, changes)
     if not changed:
         return milestone
     milestone.full_clean()
@@ -118,7 +106,7 @@ def milestone_update(*, actor: User, milestone: Milestone, changes: dict[str, ob
         actor=actor,
         verb="milestone.updated",
         summary=_("Milestone “%(title)s” changed: %(fields)s")
-        % {"title": milestone.title, "fields": _labels(Milestone, changed)},
+        % {"title": milestone.title, "fields": field_labels(Milestone, changed)},
     )
     return milestone
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
@@ -19,14 +19,14 @@ from .models import User
 from .portal_forms import InvitationForm
 from .portal_selectors import project_signoffs
 from .portal_services import contact_invite, invitation_tokens
+from .views import require_planner
 
 
 @require_http_methods(["GET", "POST"])
 @internal_only
 def invitation_send(request: HttpRequest, project_id: int) -> HttpResponse:
     project = project_for_user(request, project_id)
-    if request.user != project.pm and not request.user.sees_all_projects:
-        raise PermissionDenied
+    require_planner(request, project)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -211,6 +211,24 @@ def card_move(
     return current
 
 
+def changed_fields(instance: object, changes: dict[str, object]) -> list[str]:
+    """The names of the fields whose new value differs from the instance's."""
+    return [name for name, value in changes.items() if getattr(instance, name) != value]
+
+
+def fields_apply(instance: object, changes: dict[str, object]) -> list[str]:
+    """Sets the values that differ and returns their field names."""
+    changed = changed_fields(instance, changes)
+    for name in changed:
+        setattr(instance, name, changes[name])
+    return changed
+
+
+def field_labels(model: type, names: list[str]) -> str:
+    """The fields' names as people read them, for activity lines."""
+    return ", ".join(str(model._meta.get_field(name).verbose_name) for name in names)
+
+
 @transaction.atomic
 def card_update(
     *, actor: User, card: TaskCard, version: int, changes: dict[str, object]
@@ -219,7 +237,7 @@ def card_update(
     version any more. A new status puts the card at the bottom of that column."""
     project_lock(project_id=card.project_id)
     current = _locked_card(card, version)
-    changed = [name for name, value in changes.items() if getattr(current, name) != value]
+    changed = changed_fields(current, changes)
     if not changed:
         return current
     for name in changed:
@@ -228,13 +246,12 @@ def card_update(
     if "status" in changed:
         _place(current, status=str(changes["status"]), index=None, after_id=None)
     _save_card(current)
-    labels = ", ".join(str(TaskCard._meta.get_field(name).verbose_name) for name in changed)
     activity_record(
         project=current.project,
         actor=actor,
         verb="card.updated",
         summary=_("Card “%(title)s” changed: %(fields)s")
-        % {"title": current.title, "fields": labels},
+        % {"title": current.title, "fields": field_labels(TaskCard, changed)},
         client_visible=current.client_visible,
     )
     return current
@@ -246,20 +263,18 @@ def project_update(
 ) -> Project:
     """Saves the changed project details and team; phases keep their own dates."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    changed = [name for name, value in changes.items() if getattr(project, name) != value]
-    for name in changed:
-        setattr(project, name, changes[name])
+    changed = fields_apply(project, changes)
     project.full_clean()
     project.save()
     if {user.pk for user in team} != set(project.team.values_list("pk", flat=True)):
         project.team.set(team)
         changed.append("team")
     if changed:
-        labels = ", ".join(str(Project._meta.get_field(name).verbose_name) for name in changed)
         activity_record(
             project=project,
             actor=actor,
             verb="project.updated",
-            summary=_("Project details changed: %(fields)s") % {"fields": labels},
+            summary=_("Project details changed: %(fields)s")
+            % {"fields": field_labels(Project, changed)},
         )
     return project
