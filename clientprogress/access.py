@@ -62,6 +62,16 @@ def project_for_user(request: HttpRequest, project_id: int) -> Project:
     return get_object_or_404(projects.select_related("client", "pm"), pk=project_id)
 
 
+def board_version_for_user(request: HttpRequest, project_id: int) -> tuple[int, str]:
+    """The board version of a project of the PM workspace and its client's time zone: all a
+    cached board page needs to know that it is still the board. 404 like project_for_user."""
+    projects = _workspace_projects(request).filter(pk=project_id).order_by()
+    rows = list(projects.values_list("board_version", "client__time_zone"))
+    if not rows:
+        raise Http404
+    return rows[0]
+
+
 def portal_project_for_user(request: HttpRequest, project_id: int) -> Project:
     """A project as the client sees it: only the contact's own organisation's."""
     projects = _portal_projects(request)

@@ -115,9 +115,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     SILENCED_SYSTEM_CHECKS = ["models.W038"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rendered fragments are cached under keys that change with the data, so a per-process cache
-# is correct; a shared one (CACHE_URL=redis://…/1) lets every web process reuse them.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# The cache holds whole board pages under keys that name the board version they show, so
+# nothing ever needs invalidating across processes: each keeps its own, read from its memory.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 100},
+    }
+}
 
 AUTH_USER_MODEL = "projects.User"
 AUTHENTICATION_BACKENDS = [
@@ -243,7 +248,7 @@ DELIVERABLE_ALLOWED_TYPES = env_list(
     "DELIVERABLE_ALLOWED_TYPES",
     default=["pdf", "png", "jpg", "jpeg", "zip", "docx", "xlsx", "pptx", "txt", "csv", "md"],
 )
-# Rendered board columns are reused until a card of the project changes (0 turns this off).
+# Board pages are reused until a write changes the board, at most this long (0 turns it off).
 BOARD_CACHE_SECONDS = env.int("BOARD_CACHE_SECONDS", default=300)
 
 # Portal: sign-off and feedback.

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from notifications.models import Notification
 from notifications.services import notify
 from projects.models import User
-from projects.services import activity_record, field_labels, fields_apply
+from projects.services import activity_record, field_labels, fields_apply, project_lock
 
 from .models import AcceptanceCriterion, Deliverable, DeliverableVersion, Milestone, Phase
 from .selectors import submission_blockers
@@ -73,6 +73,7 @@ def milestone_create(
         description=description,
     )
     milestone.full_clean()
+    project_lock(project_id=phase.project_id)  # the board's milestone filter lists it
     milestone.save()
     activity_record(
         project=phase.project,
@@ -100,6 +101,7 @@ def milestone_update(*, actor: User, milestone: Milestone, changes: dict[str, ob
     if not changed:
         return milestone
     milestone.full_clean()
+    project_lock(project_id=milestone.phase.project_id)
     milestone.save()
     activity_record(
         project=milestone.phase.project,

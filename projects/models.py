@@ -166,6 +166,8 @@ class Project(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Raised by every write that changes what the board shows (see services.project_lock).
+    board_version = models.PositiveIntegerField(_("board version"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("project")

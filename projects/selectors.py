@@ -7,12 +7,10 @@ from django.db.models import (
     Count,
     Exists,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -160,14 +158,6 @@ BOARD_FIELDS = (
     "assignee__full_name",
     "assignee__email",
 )
-
-
-def board_stamp(*, project: Project) -> str:
-    """Changes whenever a card of the project is added, removed, edited or moved: every write
-    sets updated_at (positions included) and edits raise the version."""
-    stamp = project.cards.aggregate(n=Count("pk"), last=Max("updated_at"), v=Sum("version"))
-    last = stamp["last"].timestamp() if stamp["last"] else 0
-    return f"{stamp['n']}:{last}:{stamp['v']}"
 
 
 def _board_rows(cards: QuerySet[TaskCard], *, today: datetime.date) -> Iterator[dict]:

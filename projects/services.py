@@ -1,7 +1,7 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,8 +86,9 @@ class StaleCard(Exception):
 
 def project_lock(*, project_id: int) -> None:
     """Board writes of one project wait for each other, so that the positions of a column stay
-    0..n-1, without duplicates or gaps, whatever order concurrent requests arrive in."""
-    list(Project.objects.select_for_update().filter(pk=project_id).values_list("pk", flat=True))
+    0..n-1, without duplicates or gaps, whatever order concurrent requests arrive in. Each one
+    also raises the project's board version, which retires the board pages cached before it."""
+    Project.objects.filter(pk=project_id).update(board_version=F("board_version") + 1)
 
 
 def _column(project_id: int, status: str, *, without: int | None = None) -> list[tuple[int, int]]:
@@ -97,15 +98,13 @@ def _column(project_id: int, status: str, *, without: int | None = None) -> list
 
 
 def _renumber(column: list[tuple[int, int]], *, start: int = 0) -> None:
-    """Stores start, start+1, … as the positions of `column`, writing only the cards that move.
-    updated_at changes with them: it is what tells a cached board that its order is stale."""
-    now = timezone.now()
+    """Stores start, start+1, … as the positions of `column`, writing only the cards that move."""
     moved = [
-        TaskCard(pk=pk, position=index, updated_at=now)
+        TaskCard(pk=pk, position=index)
         for index, (pk, position) in enumerate(column, start=start)
         if position != index
     ]
-    TaskCard.objects.bulk_update(moved, ["position", "updated_at"], batch_size=500)
+    TaskCard.objects.bulk_update(moved, ["position"], batch_size=500)
 
 
 def _locked_card(card: TaskCard, version: int) -> TaskCard:
@@ -262,7 +261,8 @@ def project_update(
     *, actor: User, project: Project, changes: dict[str, object], team: list[User]
 ) -> Project:
     """Saves the changed project details and team; phases keep their own dates."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project_lock(project_id=project.pk)
+    project = Project.objects.get(pk=project.pk)
     changed = fields_apply(project, changes)
     project.full_clean()
     project.save()

@@ -1,4 +1,7 @@
 import datetime
+import hashlib
+import secrets
+import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,15 +9,23 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from clientprogress.access import card_for_user, internal_only, project_for_user, visible_projects
+from clientprogress.access import (
+    board_version_for_user,
+    card_for_user,
+    internal_only,
+    project_for_user,
+    visible_projects,
+)
 from milestones.selectors import project_milestones
 
 from . import services
@@ -32,7 +43,6 @@ from .selectors import (
     BoardFilters,
     board_card,
     board_columns,
-    board_stamp,
     can_plan,
     client_today,
     project_list_rows,
@@ -41,6 +51,9 @@ from .selectors import (
 )
 
 BOARD_CHANGED = "board-changed"
+# Board pages are cached in each process's own memory (see CACHES) with this in place of the
+# visitor's CSRF token: unguessable, so no card text can ever turn into a token.
+CSRF_SLOT = secrets.token_hex(16)
 
 
 def render_page(
@@ -147,20 +160,6 @@ def _board_filters(form: BoardFilterForm, user: User) -> BoardFilters:
     )
 
 
-def _rendered_columns(project: Project, filters: BoardFilters, today: datetime.date) -> list[dict]:
-    """The columns with their cards' HTML. Rendering hundreds of cards is most of a board
-    request, so the HTML is reused until a card of the project changes (see board_stamp)."""
-    if not settings.BOARD_CACHE_SECONDS:
-        return _render_columns(project, filters, today)
-    stamp = board_stamp(project=project)
-    key = f"board:{project.pk}:{stamp}:{filters.key()}:{today.isoformat()}:{get_language()}"
-    columns = cache.get(key)
-    if columns is None:
-        columns = _render_columns(project, filters, today)
-        cache.set(key, columns, settings.BOARD_CACHE_SECONDS)
-    return columns
-
-
 def _render_columns(project: Project, filters: BoardFilters, today: datetime.date) -> list[dict]:
     return [
         {
@@ -173,9 +172,8 @@ def _render_columns(project: Project, filters: BoardFilters, today: datetime.dat
     ]
 
 
-@require_GET
-@internal_only
-def board(request: HttpRequest, project_id: int) -> HttpResponse:
+def _render_board(request: HttpRequest, project_id: int, today: datetime.date) -> list[bytes]:
+    """The board page cut where the visitor's CSRF token goes."""
     project = project_for_user(request, project_id)
     people, milestones = project_people(project=project), project_milestones(project=project)
     form = BoardFilterForm(request.GET, people=people, milestones=milestones)
@@ -184,9 +182,37 @@ def board(request: HttpRequest, project_id: int) -> HttpResponse:
         "project": project,
         "form": form,
         "filtered": filters != BoardFilters(),
-        "columns": _rendered_columns(project, filters, client_today(project.client)),
+        "columns": _render_columns(project, filters, today),
+        "csrf_token": CSRF_SLOT,
     }
-    return render_page(request, "projects/board.html", context, "columns")
+    response = render_page(request, "projects/board.html", context, "columns")
+    return response.content.split(CSRF_SLOT.encode())
+
+
+def _board_key(request: HttpRequest, project_id: int, version: int, today: datetime.date) -> str:
+    """Everything the page depends on besides the board itself and the CSRF token."""
+    user = request.user
+    parts = (project_id, version, today, get_language(), bool(request.htmx))
+    parts += (request.get_full_path(), user.pk, str(user), user.role, user.is_staff)
+    return "board:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@require_GET
+@internal_only
+def board(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Rendering hundreds of cards is most of a board request, so the page is reused for the
+    same visitor, filters and day until a write raises the project's board version."""
+    version, time_zone = board_version_for_user(request, project_id)
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(time_zone))
+    # A page with a one-time message on it is neither reused nor kept.
+    reuse = settings.BOARD_CACHE_SECONDS and not len(messages.get_messages(request))
+    key = _board_key(request, project_id, version, today)
+    page = cache.get(key) if reuse else None
+    if page is None:
+        page = _render_board(request, project_id, today)
+        if reuse:
+            cache.set(key, page, settings.BOARD_CACHE_SECONDS)
+    return HttpResponse(get_token(request).encode().join(page))
 
 
 def _board_changed(response: HttpResponse) -> HttpResponse:

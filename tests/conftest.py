@@ -3,6 +3,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import caches
 from django.test import Client as HttpClient
 
 from milestones.models import Phase
@@ -22,6 +23,13 @@ from tests.reports.factories import StatusReportFactory
 def _fast_passwords_and_private_media(settings: object, tmp_path: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches() -> None:
+    """Rolled-back tests reuse ids, so a page cached by one test could answer in the next."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

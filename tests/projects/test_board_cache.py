@@ -1,0 +1,172 @@
+"""The board page is reused until the board changes: each write that changes what the board
+shows must show at once, and nothing of one visitor's page may reach another."""
+
+import datetime
+import re
+from collections.abc import Callable
+
+import pytest
+import time_machine
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from milestones.services import milestone_create, milestone_update
+from projects import services
+from projects.models import Project, TaskCard, User
+from projects.portal_services import card_mark_done_by_client
+from tests.conftest import client_for
+from tests.milestones.factories import MilestoneFactory
+from tests.projects.factories import CardFactory, UserFactory
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ANY_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
+
+
+def board_url(project: Project) -> str:
+    return reverse("projects:board", args=[project.pk])
+
+
+@pytest.fixture
+def card(project: Project) -> TaskCard:
+    return CardFactory(project=project, title="Original title", position=0)
+
+
+def test_a_second_visit_is_answered_from_the_cache(
+    pm: User, card: TaskCard, django_assert_max_num_queries
+) -> None:
+    http = client_for(pm)
+    first = http.get(board_url(card.project))
+    # Session, user, and the board version with the access check: nothing is rendered again.
+    with django_assert_max_num_queries(3):
+        second = http.get(board_url(card.project))
+    assert second.status_code == 200
+    assert second.templates == []
+    same = ANY_TOKEN.sub("", second.content.decode()) == ANY_TOKEN.sub("", first.content.decode())
+    assert same
+
+
+def _rename_card(card: TaskCard, pm: User) -> str:
+    services.card_update(actor=pm, card=card, version=card.version, changes={"title": "Renamed"})
+    return "Renamed"
+
+
+def _move_card(card: TaskCard, pm: User) -> str:
+    services.card_move(actor=pm, card=card, version=card.version, status="in_review")
+    return f'data-status="in_review"><li class="card" id="card-{card.pk}"'
+
+
+def _add_card(card: TaskCard, pm: User) -> str:
+    services.card_create(actor=pm, project=card.project, title="Brand new card")
+    return "Brand new card"
+
+
+def _add_milestone(card: TaskCard, pm: User) -> str:
+    phase = card.project.phases.first()
+    milestone_create(
+        actor=pm, phase=phase, title="Launch party", due_date=datetime.date(2031, 1, 1)
+    )
+    return "Launch party"
+
+
+def _rename_milestone(card: TaskCard, pm: User) -> str:
+    milestone = MilestoneFactory(phase=card.project.phases.first(), title="Beta")
+    milestone_update(actor=pm, milestone=milestone, changes={"title": "Release candidate"})
+    return "Release candidate"
+
+
+def _add_to_team(card: TaskCard, pm: User) -> str:
+    newcomer = UserFactory(full_name="Nadia Newcomer")
+    project = card.project
+    services.project_update(
+        actor=pm, project=project, changes={}, team=[*project.team.all(), newcomer]
+    )
+    return "Nadia Newcomer"
+
+
+def _client_ticks_off(card: TaskCard, pm: User) -> str:
+    TaskCard.objects.filter(pk=card.pk).update(responsible="client", client_visible=True)
+    contact = UserFactory(role=User.Role.CLIENT)
+    assert card_mark_done_by_client(card=card, actor=contact)
+    return f'data-status="done"><li class="card" id="card-{card.pk}"'
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        _rename_card,
+        _move_card,
+        _add_card,
+        _add_milestone,
+        _rename_milestone,
+        _add_to_team,
+        _client_ticks_off,
+    ],
+)
+def test_every_write_that_changes_the_board_shows_at_once(
+    pm: User, card: TaskCard, write: Callable[[TaskCard, User], str]
+) -> None:
+    http = client_for(pm)
+    http.get(board_url(card.project))
+    before = http.get(board_url(card.project)).content.decode()
+    expected = write(card, pm)
+    assert expected not in before
+    assert expected in http.get(board_url(card.project)).content.decode()
+
+
+def test_each_browser_gets_its_own_working_csrf_token(pm: User, card: TaskCard) -> None:
+    browsers = [HttpClient(enforce_csrf_checks=True) for _ in range(2)]
+    tokens = []
+    for browser in browsers:
+        browser.force_login(pm)
+        browser.get(board_url(card.project))
+        page = browser.get(board_url(card.project)).content.decode()
+        found = set(TOKEN.findall(page))
+        assert len(found) == 1
+        tokens.append(found.pop())
+    assert tokens[0] != tokens[1]
+    for number, (browser, token) in enumerate(zip(browsers, tokens, strict=True)):
+        url = reverse("projects:card_add", args=[card.project.pk])
+        data = {
+            "title": f"Added by browser {number}",
+            "status": "todo",
+            "csrfmiddlewaretoken": token,
+        }
+        assert browser.post(url, data).status_code == 302
+    assert card.project.cards.filter(title__startswith="Added by browser").count() == 2
+
+
+def test_a_visitor_never_gets_another_visitors_page(pm: User, member: User, card: TaskCard) -> None:
+    client_for(pm).get(board_url(card.project))
+    page = client_for(member).get(board_url(card.project)).content.decode()
+    assert f'title="{member.email}"' in page
+    assert f'title="{pm.email}"' not in page
+
+
+def test_a_member_taken_off_the_team_loses_the_board_at_once(member: User, card: TaskCard) -> None:
+    http = client_for(member)
+    assert http.get(board_url(card.project)).status_code == 200
+    card.project.team.remove(member)  # even a change that does not go through a service
+    assert http.get(board_url(card.project)).status_code == 404
+
+
+def test_a_one_time_message_is_shown_once(pm: User, card: TaskCard) -> None:
+    http = client_for(pm)
+    http.get(board_url(card.project))
+    data = {
+        "version": card.version,
+        "title": "Saved without JavaScript",
+        "status": card.status,
+        "responsible": "team",
+    }
+    response = http.post(reverse("projects:card", args=[card.pk]), data, follow=True)
+    assert "Card saved." in response.content.decode()
+    assert "Card saved." not in http.get(board_url(card.project)).content.decode()
+
+
+def test_cards_turn_late_when_the_day_changes(pm: User, project: Project) -> None:
+    with time_machine.travel(datetime.datetime(2031, 3, 2, 12, tzinfo=datetime.UTC)):
+        CardFactory(project=project, title="Due tomorrow", due_date=datetime.date(2031, 3, 3))
+        http = client_for(pm)
+        assert 'class="due late"' not in http.get(board_url(project)).content.decode()
+    with time_machine.travel(datetime.datetime(2031, 3, 4, 12, tzinfo=datetime.UTC)):
+        assert 'class="due late"' in http.get(board_url(project)).content.decode()
