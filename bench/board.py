@@ -1,6 +1,7 @@
 """Board page throughput: the board of a project with 200 and 1,000 cards served by gunicorn
 (2 sync workers) from PostgreSQL, next to a bare Django view returning the same bytes from
-memory, measured in the same run with the same load (2 processes x 4 keep-alive connections).
+memory, measured in the same run with the same load (2 processes x 4 keep-alive connections);
+then the board again with its page cache off, as every request right after a change pays it.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/clientprogress \
         .venv/bin/python bench/board.py [--cards 200 1000] [--seconds 10]
@@ -8,6 +9,7 @@ memory, measured in the same run with the same load (2 processes x 4 keep-alive 
 Runs against a throwaway database (bench_<name>), created and dropped by the script."""
 
 import argparse
+import contextlib
 import datetime
 import http.client
 import multiprocessing
@@ -18,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,7 +139,9 @@ def load(path: str, cookie: str, seconds: float) -> tuple[float, float, float]:
     return len(latencies) / seconds, statistics.median(latencies) * 1000, p95 * 1000
 
 
-def serve() -> subprocess.Popen:
+@contextlib.contextmanager
+def serving(**settings: str) -> Iterator[None]:
+    """gunicorn with the site's production settings, changed by `settings`."""
     command = [
         sys.executable,
         "-m",
@@ -146,15 +151,21 @@ def serve() -> subprocess.Popen:
         f"--bind=127.0.0.1:{PORT}",
         "--log-level=warning",
     ]
-    env = os.environ | SERVER_ENV | {"DATABASE_URL": database_url()}
+    env = os.environ | SERVER_ENV | {"DATABASE_URL": database_url()} | settings
     server = subprocess.Popen(command, cwd=ROOT, env=env)
-    for _ in range(100):
-        try:
-            http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
-            return server
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("gunicorn did not start")
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("gunicorn did not start")
+        yield
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def database_url() -> str:
@@ -184,29 +195,35 @@ def main() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     boards = {cards: create_board(cards) for cards in args.cards}
     connection.close()
-    server = serve()
+    print(f"gunicorn, 2 sync workers; 8 connections; {args.seconds:g} s per figure")
+    print(f"{'page':<34}{'bytes':>9}{'req/s':>9}{'median ms':>11}{'p95 ms':>9}{'share':>8}")
+    bare = {}
+
+    def measure(label: str, path: str, cookie: str, size: int, cards: int) -> None:
+        load(path, cookie, 2)  # warm-up: both workers, their pools and caches
+        rate, median, p95 = load(path, cookie, args.seconds)
+        bare.setdefault(cards, rate)
+        share = rate / bare[cards]
+        print(f"{label:<34}{size:>9}{rate:>9.0f}{median:>11.1f}{p95:>9.1f}{share:>8.0%}")
+
     try:
-        print(f"gunicorn, 2 sync workers; 8 connections; {args.seconds:g} s per figure")
-        print(f"{'page':<28}{'bytes':>9}{'req/s':>9}{'median ms':>11}{'p95 ms':>9}{'share':>8}")
-        for cards, (project_id, cookie) in boards.items():
-            board = f"/projects/{project_id}/board/"
-            page = fetch(board, cookie)
-            (PAGES / f"board-{cards}.html").write_bytes(page)
-            bare = f"/bench/bare/{cards}/"
-            assert fetch(bare, cookie) == page
-            results = {}
-            for name, path in (("bare view", bare), ("board", board)):
-                load(path, cookie, 2)  # warm-up: both workers, their pools and caches
-                results[name] = load(path, cookie, args.seconds)
-            for name, (rate, median, p95) in results.items():
-                share = rate / results["bare view"][0]
-                label = f"{name}, {cards} cards"
-                print(
-                    f"{label:<28}{len(page):>9}{rate:>9.0f}{median:>11.1f}{p95:>9.1f}{share:>8.0%}"
+        with serving():
+            for cards, (project_id, cookie) in boards.items():
+                board = f"/projects/{project_id}/board/"
+                page = fetch(board, cookie)
+                (PAGES / f"board-{cards}.html").write_bytes(page)
+                assert fetch(f"/bench/bare/{cards}/", cookie) == page
+                measure(
+                    f"bare view, {cards} cards", f"/bench/bare/{cards}/", cookie, len(page), cards
                 )
+                measure(f"board, {cards} cards", board, cookie, len(page), cards)
+        # What each request would cost if every one followed a change to the board.
+        with serving(BOARD_CACHE_SECONDS="0"):
+            for cards, (project_id, cookie) in boards.items():
+                board = f"/projects/{project_id}/board/"
+                size = len(fetch(board, cookie))
+                measure(f"board rendered anew, {cards} cards", board, cookie, size, cards)
     finally:
-        server.terminate()
-        server.wait()
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Activity, Client, ClientContact, Project, TaskCard, User
+from .services import project_lock
 
 
 @admin.register(User)
@@ -59,6 +61,19 @@ class TaskCardAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "project__code"]
     autocomplete_fields = ["project", "assignee", "milestone"]
     list_select_related = ["project", "assignee"]
+    readonly_fields = ["version"]
+
+    def save_model(self, request: HttpRequest, obj: TaskCard, form: object, change: bool) -> None:
+        """Like the board's own writes: an editor with the card open gets a conflict instead of
+        overwriting this, and boards show it at once."""
+        project_lock(project_id=obj.project_id)
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: TaskCard) -> None:
+        project_lock(project_id=obj.project_id)
+        super().delete_model(request, obj)
 
 
 @admin.register(Activity)

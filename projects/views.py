@@ -5,15 +5,16 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -54,6 +55,7 @@ BOARD_CHANGED = "board-changed"
 # Board pages are cached in each process's own memory (see CACHES) with this in place of the
 # visitor's CSRF token: unguessable, so no card text can ever turn into a token.
 CSRF_SLOT = secrets.token_hex(16)
+fragments = caches["fragments"]
 
 
 def render_page(
@@ -160,29 +162,44 @@ def _board_filters(form: BoardFilterForm, user: User) -> BoardFilters:
     )
 
 
-def _render_columns(project: Project, filters: BoardFilters, today: datetime.date) -> list[dict]:
-    return [
-        {
-            "status": column.status,
-            "label": str(column.label),
-            "count": len(column.cards),
-            "html": render_to_string("projects/_cards.html", {"cards": column.cards}),
-        }
-        for column in board_columns(project=project, filters=filters, today=today)
-    ]
+def _cards_html(cards: list[dict]) -> str:
+    """The cards' HTML, each card's reused while its version, its lateness and the language are
+    unchanged: after a write, only the cards it changed are rendered again."""
+    template = get_template("projects/_cards.html#card")
+    keys = [f"card:{c['id']}:{c['version']}:{c['late']}:{get_language()}" for c in cards]
+    html = fragments.get_many(keys)
+    missing = {
+        key: template.render({"c": card})
+        for key, card in zip(keys, cards, strict=True)
+        if key not in html
+    }
+    fragments.set_many(missing, settings.BOARD_CACHE_SECONDS)
+    html |= missing  # rendered templates, escaped as they were rendered
+    return mark_safe("".join(html[key] for key in keys))
 
 
-def _render_board(request: HttpRequest, project_id: int, today: datetime.date) -> list[bytes]:
-    """The board page cut where the visitor's CSRF token goes."""
+def _render_board(
+    request: HttpRequest, project_id: int, version: int, today: datetime.date
+) -> list[bytes]:
+    """The board page, cut where the visitor's CSRF token goes."""
     project = project_for_user(request, project_id)
     people, milestones = project_people(project=project), project_milestones(project=project)
     form = BoardFilterForm(request.GET, people=people, milestones=milestones)
     filters = _board_filters(form, request.user)
+    columns = [
+        {
+            "status": column.status,
+            "label": column.label,
+            "count": len(column.cards),
+            "html": _cards_html(column.cards),
+        }
+        for column in board_columns(project=project, filters=filters, today=today)
+    ]
     context = {
         "project": project,
         "form": form,
         "filtered": filters != BoardFilters(),
-        "columns": _render_columns(project, filters, today),
+        "columns": columns,
         "csrf_token": CSRF_SLOT,
     }
     response = render_page(request, "projects/board.html", context, "columns")
@@ -204,14 +221,15 @@ def board(request: HttpRequest, project_id: int) -> HttpResponse:
     same visitor, filters and day until a write raises the project's board version."""
     version, time_zone = board_version_for_user(request, project_id)
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(time_zone))
-    # A page with a one-time message on it is neither reused nor kept.
-    reuse = settings.BOARD_CACHE_SECONDS and not len(messages.get_messages(request))
-    key = _board_key(request, project_id, version, today)
-    page = cache.get(key) if reuse else None
-    if page is None:
-        page = _render_board(request, project_id, today)
-        if reuse:
-            cache.set(key, page, settings.BOARD_CACHE_SECONDS)
+
+    def render() -> list[bytes]:
+        return _render_board(request, project_id, version, today)
+
+    if len(messages.get_messages(request)):
+        page = render()  # a page with a one-time message on it is neither reused nor kept
+    else:
+        key = _board_key(request, project_id, version, today)
+        page = cache.get_or_set(key, render, settings.BOARD_CACHE_SECONDS)
     return HttpResponse(get_token(request).encode().join(page))
 
 

@@ -7,16 +7,19 @@ from collections.abc import Callable
 
 import pytest
 import time_machine
+from django.http import Http404
 from django.test import Client as HttpClient
+from django.test import RequestFactory
 from django.urls import reverse
 
+from clientprogress.access import board_version_for_user, visible_projects
 from milestones.services import milestone_create, milestone_update
 from projects import services
 from projects.models import Project, TaskCard, User
 from projects.portal_services import card_mark_done_by_client
 from tests.conftest import client_for
 from tests.milestones.factories import MilestoneFactory
-from tests.projects.factories import CardFactory, UserFactory
+from tests.projects.factories import CardFactory, ProjectFactory, UserFactory
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ANY_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
@@ -170,3 +173,69 @@ def test_cards_turn_late_when_the_day_changes(pm: User, project: Project) -> Non
         assert 'class="due late"' not in http.get(board_url(project)).content.decode()
     with time_machine.travel(datetime.datetime(2031, 3, 4, 12, tzinfo=datetime.UTC)):
         assert 'class="due late"' in http.get(board_url(project)).content.decode()
+
+
+def test_the_board_access_check_agrees_with_visible_projects(
+    project: Project, pm: User, member: User, manager: User, client_contact: User
+) -> None:
+    other = ProjectFactory()
+    outsider = UserFactory(role=User.Role.MEMBER)
+    superuser = UserFactory(role=User.Role.MEMBER, is_superuser=True)
+    inactive = UserFactory(role=User.Role.PM, is_active=False)
+    other.team.add(inactive)
+    checked = 0
+    for user in (pm, member, manager, outsider, superuser, inactive, other.pm, client_contact):
+        request = RequestFactory().get("/")
+        request.user = user
+        for candidate in (project, other):
+            # Client contacts see their projects in the portal, never in the workspace.
+            visible = not user.is_client and visible_projects(user).filter(pk=candidate.pk).exists()
+            try:
+                board_version_for_user(request, candidate.pk)
+            except Http404:
+                assert not visible, (user, candidate)
+            else:
+                assert visible, (user, candidate)
+                checked += 1
+    assert checked == 7  # pm, member, other.pm, and both projects for manager and superuser
+
+
+def test_a_cards_html_is_reused_until_its_version_changes(
+    pm: User, member: User, project: Project
+) -> None:
+    cards = [CardFactory(project=project, title=f"Card {n}", position=n) for n in range(3)]
+    client_for(pm).get(board_url(project))
+    # Written behind the services' back (a data fix in a shell): the version stays.
+    TaskCard.objects.filter(pk=cards[0].pk).update(title="Quietly renamed")
+    services.card_update(actor=pm, card=cards[2], version=1, changes={"title": "Changed"})
+    page = client_for(member).get(board_url(project)).content.decode()
+    assert "Changed" in page
+    assert "Card 0" in page
+    assert "Quietly renamed" not in page
+
+
+def test_a_card_edited_in_the_admin_shows_on_the_board_and_conflicts_with_open_editors(
+    pm: User, card: TaskCard
+) -> None:
+    admin = UserFactory(role=User.Role.MANAGER, is_staff=True, is_superuser=True)
+    http = client_for(pm)
+    http.get(board_url(card.project))
+    data = {
+        "project": card.project_id,
+        "title": "Fixed in the admin",
+        "status": card.status,
+        "position": card.position,
+        "responsible": "team",
+        "source": "team",
+    }
+    url = reverse("admin:projects_taskcard_change", args=[card.pk])
+    response = client_for(admin).post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert "Fixed in the admin" in http.get(board_url(card.project)).content.decode()
+    edit = {
+        "version": 1,
+        "title": "Edited in an old panel",
+        "status": "todo",
+        "responsible": "team",
+    }
+    assert http.post(reverse("projects:card", args=[card.pk]), edit).status_code == 409
