@@ -1,7 +1,8 @@
 """Board page throughput: the board of a project with 200 and 1,000 cards served by gunicorn
 (2 sync workers) from PostgreSQL, next to a bare Django view returning the same bytes from
 memory, measured in the same run with the same load (2 processes x 4 keep-alive connections);
-then the board again with its page cache off, as every request right after a change pays it.
+then the board with its caches off, as its very first request pays it; and, in one process
+without load, the board right after one of its cards changed.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/clientprogress \
         .venv/bin/python bench/board.py [--cards 200 1000] [--seconds 10]
@@ -53,7 +54,7 @@ from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 
 from projects.models import Client, TaskCard, User  # noqa: E402
-from projects.services import project_create  # noqa: E402
+from projects.services import card_update, project_create  # noqa: E402
 
 
 def create_board(cards: int) -> tuple[int, str]:
@@ -93,6 +94,23 @@ def create_board(cards: int) -> tuple[int, str]:
     # A browser keeps its CSRF cookie; without one every response would set a new one.
     csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
     return project.pk, f"sessionid={http.cookies['sessionid'].value}; csrftoken={csrf}"
+
+
+def after_a_change(project_id: int, cookie: str, rounds: int = 30) -> float:
+    """Median milliseconds of the board page right after one of its cards changed (the page is
+    rendered again, the other cards' HTML reused), in this process with no other load."""
+    http = HttpClient(HTTP_HOST="127.0.0.1")
+    http.cookies.load(cookie)
+    board = f"/projects/{project_id}/board/"
+    http.get(board)  # the cards' HTML, as a board that has been open before has it
+    pm = User.objects.get(managed_projects=project_id)
+    times = []
+    for card in TaskCard.objects.filter(project_id=project_id).order_by("pk")[:rounds]:
+        card_update(actor=pm, card=card, version=card.version, changes={"title": f"{card.title}!"})
+        start = time.perf_counter()
+        assert http.get(board).status_code == 200
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
 
 
 def worker(path: str, cookie: str, seconds: float, threads: int, out: object) -> None:
@@ -223,6 +241,9 @@ def main() -> None:
                 board = f"/projects/{project_id}/board/"
                 size = len(fetch(board, cookie))
                 measure(f"board rendered anew, {cards} cards", board, cookie, size, cards)
+        for cards, (project_id, cookie) in boards.items():
+            median = after_a_change(project_id, cookie)
+            print(f"board right after a card changed, {cards} cards: {median:.1f} ms (median)")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
