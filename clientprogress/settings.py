@@ -255,7 +255,7 @@ DELIVERABLE_ALLOWED_TYPES = env_list(
     "DELIVERABLE_ALLOWED_TYPES",
     default=["pdf", "png", "jpg", "jpeg", "zip", "docx", "xlsx", "pptx", "txt", "csv", "md"],
 )
-# Board pages are reused until a write changes the board, at most this long (0 turns it off).
+# Rendered boards (see CACHES) are kept at most this long; 0 turns both caches off.
 BOARD_CACHE_SECONDS = env.int("BOARD_CACHE_SECONDS", default=300)
 
 # Portal: sign-off and feedback.

@@ -178,9 +178,7 @@ def _cards_html(cards: list[dict]) -> str:
     return mark_safe("".join(html[key] for key in keys))
 
 
-def _render_board(
-    request: HttpRequest, project_id: int, version: int, today: datetime.date
-) -> list[bytes]:
+def _render_board(request: HttpRequest, project_id: int, today: datetime.date) -> list[bytes]:
     """The board page, cut where the visitor's CSRF token goes."""
     project = project_for_user(request, project_id)
     people, milestones = project_people(project=project), project_milestones(project=project)
@@ -223,7 +221,7 @@ def board(request: HttpRequest, project_id: int) -> HttpResponse:
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(time_zone))
 
     def render() -> list[bytes]:
-        return _render_board(request, project_id, version, today)
+        return _render_board(request, project_id, today)
 
     if len(messages.get_messages(request)):
         page = render()  # a page with a one-time message on it is neither reused nor kept
