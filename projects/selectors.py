@@ -52,9 +52,23 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def project_rows(projects: QuerySet[Project], *, today: datetime.date | None = None) -> list:
-    """Projects with what a list shows about each, in a fixed number of queries."""
-    today = today or timezone.localdate()
+def _before_client_today(today: dict[str, datetime.date], *, zone: str, due: str) -> Q:
+    """Due (the `due` field) before today in the client's time zone (the `zone` field)."""
+    before = Q()
+    for name, day in today.items():
+        before |= Q(**{zone: name, f"{due}__lt": day})
+    return before
+
+
+def project_rows(projects: QuerySet[Project]) -> list:
+    """Projects with what a list shows about each, in a fixed number of queries. Overdue and
+    late count from each client's own date, as on the board and in the portal."""
+    zones = Client.objects.order_by().values_list("time_zone", flat=True).distinct()
+    today = {zone: timezone.localdate(timezone=zoneinfo.ZoneInfo(zone)) for zone in zones}
+    if not today:
+        return []  # no client, so no project
+    overdue = _before_client_today(today, zone="client__time_zone", due="cards__due_date")
+    late = _before_client_today(today, zone="phase__project__client__time_zone", due="due_date")
     open_cards = ~Q(cards__status=TaskCard.Status.DONE)
     next_milestone = _open_milestones().order_by("due_date", "pk")
     current_phase = _open_milestones().order_by("phase__order", "due_date")
@@ -63,7 +77,7 @@ def project_rows(projects: QuerySet[Project], *, today: datetime.date | None = N
         .annotate(
             cards_total=Count("cards"),
             cards_done=Count("cards", filter=Q(cards__status=TaskCard.Status.DONE)),
-            overdue_count=Count("cards", filter=open_cards & Q(cards__due_date__lt=today)),
+            overdue_count=Count("cards", filter=open_cards & overdue),
             waiting_on_client=Count(
                 "cards", filter=open_cards & Q(cards__responsible=TaskCard.Responsible.CLIENT)
             ),
@@ -71,7 +85,7 @@ def project_rows(projects: QuerySet[Project], *, today: datetime.date | None = N
             next_milestone_due=Subquery(next_milestone.values("due_date")[:1]),
             current_phase_kind=Subquery(current_phase.values("phase__kind")[:1]),
             has_milestones=Exists(Milestone.objects.filter(phase__project=OuterRef("pk"))),
-            late_milestones=_count(_open_milestones().filter(due_date__lt=today)),
+            late_milestones=_count(_open_milestones().filter(late)),
         )
         .order_by("client__name", "name")
     )
@@ -84,7 +98,8 @@ def project_rows(projects: QuerySet[Project], *, today: datetime.date | None = N
         fallback = Phase.Kind.ACCEPTANCE if project.has_milestones else Phase.Kind.REQUIREMENTS
         project.current_phase_label = labels[project.current_phase_kind or fallback]
         project.next_milestone_late = bool(
-            project.next_milestone_due and project.next_milestone_due < today
+            project.next_milestone_due
+            and project.next_milestone_due < today[project.client.time_zone]
         )
         project.health = project_health(
             late_milestones=project.late_milestones,

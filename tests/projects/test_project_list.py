@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from milestones.models import Milestone, Phase
@@ -57,9 +58,24 @@ def test_project_list_query_count_does_not_grow_with_projects(
         if number % 10 == 0:
             CardFactory(project=project)
     http = client_for(manager)
-    with django_assert_max_num_queries(4):
+    # Session, user, the clients for the filter, the clients' time zones, the rows.
+    with django_assert_max_num_queries(5):
         response = http.get("/projects/")
     assert len(response.context["projects"]) == count
+
+
+def test_overdue_and_late_count_from_the_clients_own_date(pm: User, project: Project) -> None:
+    """At 20:00 UTC on 2 March it is already 3 March in Auckland: what was due on 2 March is
+    late there, as the board and the portal show it, though the site's date is still 2 March."""
+    project.client.time_zone = "Pacific/Auckland"
+    project.client.save()
+    phase = project.phases.get(kind=Phase.Kind.PROTOTYPE)
+    Milestone.objects.create(phase=phase, title="Beta", due_date=datetime.date(2031, 3, 2))
+    CardFactory(project=project, due_date=datetime.date(2031, 3, 2))
+    with time_machine.travel(datetime.datetime(2031, 3, 2, 20, tzinfo=datetime.UTC)):
+        row = client_for(pm).get("/projects/").context["projects"][0]
+    assert (row.overdue_count, row.late_milestones, row.next_milestone_late) == (1, 1, True)
+    assert row.health == "late"
 
 
 def test_portal_home_lists_only_the_contacts_organisation(
