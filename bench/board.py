@@ -46,6 +46,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH  # noqa: E402
@@ -158,7 +159,7 @@ def load(path: str, cookie: str, seconds: float) -> tuple[float, float, float]:
 
 
 @contextlib.contextmanager
-def serving(**settings: str) -> Iterator[None]:
+def serving(**settings: str) -> Iterator[subprocess.Popen]:
     """gunicorn with the site's production settings, changed by `settings`."""
     command = [
         sys.executable,
@@ -180,10 +181,25 @@ def serving(**settings: str) -> Iterator[None]:
                 time.sleep(0.1)
         else:
             raise SystemExit("gunicorn did not start")
-        yield
+        yield server
     finally:
         server.terminate()
         server.wait()
+
+
+def workers_rss(server: subprocess.Popen) -> list[int]:
+    """The resident memory of each of the server's worker processes, in MB."""
+    sizes = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if int(fields[1]) == server.pid:
+            status = (stat.parent / "status").read_text()
+            rss = next(line for line in status.splitlines() if line.startswith("VmRSS:"))
+            sizes.append(int(rss.split()[1]) // 1024)
+    return sorted(sizes)
 
 
 def database_url() -> str:
@@ -225,7 +241,7 @@ def main() -> None:
         print(f"{label:<34}{size:>9}{rate:>9.0f}{median:>11.1f}{p95:>9.1f}{share:>8.0%}")
 
     try:
-        with serving():
+        with serving() as server:
             for cards, (project_id, cookie) in boards.items():
                 board = f"/projects/{project_id}/board/"
                 page = fetch(board, cookie)
@@ -235,6 +251,16 @@ def main() -> None:
                     f"bare view, {cards} cards", f"/bench/bare/{cards}/", cookie, len(page), cards
                 )
                 measure(f"board, {cards} cards", board, cookie, len(page), cards)
+            # The page cache full: as many different pages of the biggest board as it keeps.
+            cards, (project_id, cookie) = max(boards.items())
+            before = workers_rss(server)
+            for n in range(settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] * 2):
+                fetch(f"/projects/{project_id}/board/?page={n}", cookie)
+            after = workers_rss(server)
+            print(
+                f"workers' memory: {before} MB, then {after} MB"
+                f" with their page caches full of {cards}-card pages"
+            )
         # What each request would cost if every one followed a change to the board.
         with serving(BOARD_CACHE_SECONDS="0"):
             for cards, (project_id, cookie) in boards.items():
