@@ -87,8 +87,11 @@ def milestone_create(
 
 
 def _locked_milestone(milestone: Milestone) -> Milestone:
+    """No key update: a board write that locked the project first can still save a card that
+    points at this milestone (the foreign-key check needs a key-share lock), so the two never
+    wait for each other in a circle."""
     return (
-        Milestone.objects.select_for_update()
+        Milestone.objects.select_for_update(no_key=True)
         .select_related("phase__project__client")
         .get(pk=milestone.pk)
     )

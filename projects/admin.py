@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +55,20 @@ class ProjectAdmin(admin.ModelAdmin):
     autocomplete_fields = ["client", "pm", "team"]
     date_hierarchy = "start_date"
 
+    def save_model(self, request: HttpRequest, obj: Project, form: ModelForm, change: bool) -> None:
+        """Boards show the project's name, client and team at once; and the board version is
+        taken as it is now, not as it was when the form was loaded."""
+        if change:
+            project_lock(project_id=obj.pk)
+            obj.board_version = Project.objects.get(pk=obj.pk).board_version
+        super().save_model(request, obj, form, change)
+
+
+def _lock_boards(project_ids: set[int | None]) -> None:
+    """project_lock for each project, in one order, so that two admins never deadlock."""
+    for project_id in sorted(project_ids - {None}):
+        project_lock(project_id=project_id)
+
 
 @admin.register(TaskCard)
 class TaskCardAdmin(admin.ModelAdmin):
@@ -63,17 +79,23 @@ class TaskCardAdmin(admin.ModelAdmin):
     list_select_related = ["project", "assignee"]
     readonly_fields = ["version"]
 
-    def save_model(self, request: HttpRequest, obj: TaskCard, form: object, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: TaskCard, form: ModelForm, change: bool
+    ) -> None:
         """Like the board's own writes: an editor with the card open gets a conflict instead of
-        overwriting this, and boards show it at once."""
-        project_lock(project_id=obj.project_id)
+        overwriting this, and boards (the card's old one too, if it moved) show it at once."""
+        _lock_boards({obj.project_id, form.initial.get("project")})
         if change:
-            obj.version += 1
+            obj.version = TaskCard.objects.values_list("version", flat=True).get(pk=obj.pk) + 1
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request: HttpRequest, obj: TaskCard) -> None:
-        project_lock(project_id=obj.project_id)
+        _lock_boards({obj.project_id})
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TaskCard]) -> None:
+        _lock_boards(set(queryset.values_list("project_id", flat=True)))
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Activity)

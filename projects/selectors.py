@@ -98,8 +98,7 @@ def project_rows(projects: QuerySet[Project]) -> list:
         fallback = Phase.Kind.ACCEPTANCE if project.has_milestones else Phase.Kind.REQUIREMENTS
         project.current_phase_label = labels[project.current_phase_kind or fallback]
         project.next_milestone_late = bool(
-            project.next_milestone_due
-            and project.next_milestone_due < today[project.client.time_zone]
+            project.next_milestone_due and project.next_milestone_due < client_today(project.client)
         )
         project.health = project_health(
             late_milestones=project.late_milestones,

@@ -239,3 +239,35 @@ def test_a_card_edited_in_the_admin_shows_on_the_board_and_conflicts_with_open_e
         "responsible": "team",
     }
     assert http.post(reverse("projects:card", args=[card.pk]), edit).status_code == 409
+
+
+def test_cards_moved_or_deleted_and_projects_renamed_in_the_admin_show_at_once(
+    pm: User, card: TaskCard
+) -> None:
+    project, other = card.project, ProjectFactory(pm=pm)
+    admin = client_for(UserFactory(role=User.Role.MANAGER, is_staff=True, is_superuser=True))
+    http = client_for(pm)
+
+    def board(of: Project) -> str:
+        return http.get(board_url(of)).content.decode()
+
+    assert "Original title" in board(project)
+    assert "Original title" not in board(other)
+    data = {"project": other.pk, "title": "Original title", "status": "todo"}
+    data |= {"position": 0, "responsible": "team", "source": "team"}
+    url = reverse("admin:projects_taskcard_change", args=[card.pk])
+    assert admin.post(url, data).status_code == 302
+    assert "Original title" not in board(project)
+    assert "Original title" in board(other)
+
+    url = reverse("admin:projects_taskcard_changelist")
+    deletion = {"action": "delete_selected", "_selected_action": [card.pk], "post": "yes"}
+    assert admin.post(url, deletion).status_code == 302
+    assert "Original title" not in board(other)
+
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    form = admin.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data |= {"name": "Renamed in the admin", "team": [user.pk for user in project.team.all()]}
+    assert admin.post(url, data).status_code == 302
+    assert "Renamed in the admin" in board(project)
