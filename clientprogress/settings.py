@@ -257,6 +257,8 @@ DELIVERABLE_ALLOWED_TYPES = env_list(
 )
 # Rendered boards (see CACHES) are kept at most this long; 0 turns both caches off.
 BOARD_CACHE_SECONDS = env.int("BOARD_CACHE_SECONDS", default=300)
+# An open board checks this often whether someone else changed it (0: only on a reload).
+BOARD_POLL_SECONDS = env.int("BOARD_POLL_SECONDS", default=15)
 
 # Portal: sign-off and feedback.
 # A client's feedback attachment: at most this many megabytes, one of these file types.

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -178,7 +179,9 @@ def _cards_html(cards: list[dict]) -> str:
     return mark_safe("".join(html[key] for key in keys))
 
 
-def _render_board(request: HttpRequest, project_id: int, today: datetime.date) -> list[bytes]:
+def _render_board(
+    request: HttpRequest, project_id: int, version: int, today: datetime.date
+) -> list[bytes]:
     """The board page, cut where the visitor's CSRF token goes."""
     project = project_for_user(request, project_id)
     people, milestones = project_people(project=project), project_milestones(project=project)
@@ -198,6 +201,8 @@ def _render_board(request: HttpRequest, project_id: int, today: datetime.date) -
         "form": form,
         "filtered": filters != BoardFilters(),
         "columns": columns,
+        "version": version,
+        "poll_seconds": settings.BOARD_POLL_SECONDS,
         "csrf_token": CSRF_SLOT,
     }
     response = render_page(request, "projects/board.html", context, "columns")
@@ -221,7 +226,7 @@ def board(request: HttpRequest, project_id: int) -> HttpResponse:
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(time_zone))
 
     def render() -> list[bytes]:
-        return _render_board(request, project_id, today)
+        return _render_board(request, project_id, version, today)
 
     if len(messages.get_messages(request)):
         page = render()  # a page with a one-time message on it is neither reused nor kept
@@ -229,6 +234,16 @@ def board(request: HttpRequest, project_id: int) -> HttpResponse:
         key = _board_key(request, project_id, version, today)
         page = cache.get_or_set(key, render, settings.BOARD_CACHE_SECONDS)
     return HttpResponse(get_token(request).encode().join(page))
+
+
+@require_GET
+@internal_only
+@never_cache
+def board_version(request: HttpRequest, project_id: int) -> HttpResponse:
+    """What an open board asks now and then, to fetch its columns again only when someone
+    changed them."""
+    version, _time_zone = board_version_for_user(request, project_id)
+    return HttpResponse(str(version), content_type="text/plain")
 
 
 def _board_changed(response: HttpResponse) -> HttpResponse:

@@ -38,6 +38,46 @@
     });
   }
 
+  // Someone else's change shows without a reload: now and then the board asks for its version
+  // and fetches its columns again when it changed, but never in the middle of a drag or while
+  // something is being typed on the board.
+  function busy(columns) {
+    var active = document.activeElement;
+    if (active && columns.contains(active) && active.matches("input, textarea, select")) {
+      return true;
+    }
+    if (columns.querySelector(".sortable-chosen, .cards form")) {
+      return true;
+    }
+    return Array.prototype.some.call(columns.querySelectorAll(".quick-add input[name=title]"), function (input) {
+      return input.value !== "";
+    });
+  }
+
+  function poll() {
+    var columns = document.getElementById("columns");
+    if (!columns || document.hidden || busy(columns)) {
+      return;
+    }
+    fetch(columns.dataset.versionUrl, { credentials: "same-origin", redirect: "error" })
+      .then(function (response) {
+        return response.ok ? response.text() : null;
+      })
+      .then(function (version) {
+        var current = document.getElementById("columns");
+        if (version && current && version !== current.dataset.version && !busy(current)) {
+          htmx.trigger(document.body, "board-changed");
+        }
+      })
+      .catch(function () {}); // offline or logged out for a moment: the next poll tries again
+  }
+
+  var board = document.getElementById("columns");
+  var seconds = board ? Number(board.dataset.pollSeconds) : 0;
+  if (seconds > 0) {
+    window.setInterval(poll, seconds * 1000);
+  }
+
   htmx.onLoad(function (root) {
     var lists = root.matches && root.matches("ol.cards") ? [root] : root.querySelectorAll("ol.cards");
     Array.prototype.forEach.call(lists, makeSortable);

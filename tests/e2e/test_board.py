@@ -4,6 +4,7 @@ import pytest
 from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
+from projects import services
 from projects.models import Project, TaskCard, User
 from tests.e2e.conftest import log_in
 from tests.projects.factories import CardFactory
@@ -98,3 +99,23 @@ def test_two_people_edit_the_same_card_and_the_second_sees_the_conflict(
     expect(panel).to_contain_text("Saved.")
     card.refresh_from_db()
     assert (card.title, card.description) == ("Copy for the landing page", "Tone: friendly")
+
+
+def test_someone_elses_move_shows_on_an_open_board_but_not_while_one_is_typing(
+    page: Page, pm: User, member: User, project: Project, settings: object
+) -> None:
+    settings.BOARD_POLL_SECONDS = 1
+    card = CardFactory(project=project, title="Shared card")
+    log_in(page, member)
+    page.goto(f"/projects/{project.pk}/board/")
+    page.evaluate("window.loadedOnce = true")
+    quick_add = column(page, "In progress").get_by_placeholder("Add a card…")
+    quick_add.fill("Half-typed card")
+    services.card_move(actor=pm, card=card, version=card.version, status=TaskCard.Status.DONE)
+    page.wait_for_timeout(2500)  # two polls: the board waits while one is typing on it
+    expect(quick_add).to_have_value("Half-typed card")
+    assert titles(page, "Done") == []
+    quick_add.fill("")
+    page.locator("h1").click()
+    expect(column(page, "Done").locator("li.card .card-title")).to_have_text(["Shared card"])
+    assert page.evaluate("window.loadedOnce") is True  # no reload: the columns were swapped

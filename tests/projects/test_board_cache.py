@@ -271,3 +271,17 @@ def test_cards_moved_or_deleted_and_projects_renamed_in_the_admin_show_at_once(
     data |= {"name": "Renamed in the admin", "team": [user.pk for user in project.team.all()]}
     assert admin.post(url, data).status_code == 302
     assert "Renamed in the admin" in board(project)
+
+
+def test_an_open_board_can_ask_whether_someone_changed_it(pm: User, card: TaskCard) -> None:
+    http = client_for(pm)
+    version_url = reverse("projects:board_version", args=[card.project.pk])
+    before = http.get(version_url)
+    assert before["Content-Type"].startswith("text/plain")
+    assert "no-cache" in before["Cache-Control"]
+    page = http.get(board_url(card.project)).content.decode()
+    assert f'data-version="{before.content.decode()}"' in page
+    _rename_card(card, pm)
+    after = http.get(version_url).content.decode()
+    assert after != before.content.decode()
+    assert f'data-version="{after}"' in http.get(board_url(card.project)).content.decode()
