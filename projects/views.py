@@ -166,8 +166,8 @@ def _board_filters(form: BoardFilterForm, user: User) -> BoardFilters:
 def _cards_html(cards: list[dict]) -> str:
     """The cards' HTML, each card's reused while its version, its lateness and the language are
     unchanged: after a write, only the cards it changed are rendered again."""
-    template = get_template("projects/_cards.html#card")
-    keys = [f"card:{c['id']}:{c['version']}:{c['late']}:{get_language()}" for c in cards]
+    template, language = get_template("projects/_cards.html#card"), get_language()
+    keys = [f"card:{c['id']}:{c['version']}:{c['late']}:{language}" for c in cards]
     html = fragments.get_many(keys)
     missing = {
         key: template.render({"c": card})

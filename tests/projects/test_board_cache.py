@@ -34,6 +34,12 @@ def card(project: Project) -> TaskCard:
     return CardFactory(project=project, title="Original title", position=0)
 
 
+@pytest.fixture
+def admin(db: None) -> HttpClient:
+    """A browser logged in to the Django admin."""
+    return client_for(UserFactory(role=User.Role.MANAGER, is_staff=True, is_superuser=True))
+
+
 def test_a_second_visit_is_answered_from_the_cache(
     pm: User, card: TaskCard, django_assert_max_num_queries
 ) -> None:
@@ -215,9 +221,8 @@ def test_a_cards_html_is_reused_until_its_version_changes(
 
 
 def test_a_card_edited_in_the_admin_shows_on_the_board_and_conflicts_with_open_editors(
-    pm: User, card: TaskCard
+    pm: User, card: TaskCard, admin: HttpClient
 ) -> None:
-    admin = UserFactory(role=User.Role.MANAGER, is_staff=True, is_superuser=True)
     http = client_for(pm)
     http.get(board_url(card.project))
     data = {
@@ -229,7 +234,7 @@ def test_a_card_edited_in_the_admin_shows_on_the_board_and_conflicts_with_open_e
         "source": "team",
     }
     url = reverse("admin:projects_taskcard_change", args=[card.pk])
-    response = client_for(admin).post(url, data)
+    response = admin.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert "Fixed in the admin" in http.get(board_url(card.project)).content.decode()
     edit = {
@@ -242,10 +247,9 @@ def test_a_card_edited_in_the_admin_shows_on_the_board_and_conflicts_with_open_e
 
 
 def test_cards_moved_or_deleted_and_projects_renamed_in_the_admin_show_at_once(
-    pm: User, card: TaskCard
+    pm: User, card: TaskCard, admin: HttpClient
 ) -> None:
     project, other = card.project, ProjectFactory(pm=pm)
-    admin = client_for(UserFactory(role=User.Role.MANAGER, is_staff=True, is_superuser=True))
     http = client_for(pm)
 
     def board(of: Project) -> str:
