@@ -54,8 +54,9 @@ from django.test import Client as HttpClient  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 
+from milestones.services import project_create  # noqa: E402
 from projects.models import Client, TaskCard, User  # noqa: E402
-from projects.services import card_update, project_create  # noqa: E402
+from projects.services import card_update  # noqa: E402
 
 
 def create_board(cards: int) -> tuple[int, str]:

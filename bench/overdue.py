@@ -28,7 +28,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.utils import timezone  # noqa: E402
 
 from milestones.models import Milestone, Phase  # noqa: E402
-from notifications import checks  # noqa: E402
+from notifications import overdue  # noqa: E402
 from notifications.models import Notification  # noqa: E402
 from projects.models import Client, ClientContact, Project, TaskCard, User  # noqa: E402
 
@@ -130,7 +130,7 @@ def card(
 def check_run(label: str, now: datetime.datetime) -> None:
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        result = checks.overdue_check(now=now)
+        result = overdue.overdue_check(now=now)
         seconds = time.perf_counter() - started
     print(
         f"{label:<11} {seconds:7.3f} s  {len(queries):3d} queries  "
@@ -147,7 +147,7 @@ def main() -> None:
         connection.settings_dict["TEST"]["NAME"] = f"bench_{connection.settings_dict['NAME']}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     # The figures are the check's own; handing tens of thousands of mails to the broker is not.
-    checks.emails_enqueue = lambda *, notification_ids: None
+    overdue.emails_enqueue = lambda *, notification_ids: None
     try:
         started = time.perf_counter()
         with transaction.atomic():
@@ -162,7 +162,7 @@ def main() -> None:
             f"filled in {time.perf_counter() - started:.1f} s"
         )
         now = timezone.now()
-        checks.insert_statement(now=now)  # a worker has imported and compiled everything once
+        overdue.insert_statement(now=now)  # a worker has imported and compiled everything once
         check_run("first run", now)
         check_run("second run", now)
         check_run("15 min later", now + datetime.timedelta(minutes=15))

@@ -4,10 +4,12 @@ so an outsider cannot even learn that an object exists."""
 from collections.abc import Callable
 from functools import wraps
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from milestones.models import (
     AcceptanceCriterion,
@@ -18,19 +20,19 @@ from milestones.models import (
     SignOff,
 )
 from projects.models import Project, TaskCard, User
+from projects.selectors import visible_projects
 
 
-def visible_projects(user: User) -> QuerySet[Project]:
-    """The projects a user may see: all for managers, their own for PMs and team members,
-    their organisation's for client contacts."""
-    if not user.is_authenticated or not user.is_active:
-        return Project.objects.none()
-    if user.is_client:
-        return Project.objects.filter(client__contacts__user=user)
-    if user.sees_all_projects:
-        return Project.objects.all()
-    team = Project.team.through.objects.filter(user=user).values("project_id")
-    return Project.objects.filter(Q(pm=user) | Q(id__in=team))
+def can_plan(*, user: User, project: Project) -> bool:
+    """Project details, phases, milestones and their files are the PM's (and managers');
+    the rest of the team works on the board."""
+    return user.sees_all_projects or project.pm_id == user.pk
+
+
+def require_planner(request: HttpRequest, project: Project) -> None:
+    """Team members on the project see the plan but only the PM and managers change it."""
+    if not can_plan(user=request.user, project=project):
+        raise PermissionDenied(_("Only the project manager can change this."))
 
 
 def internal_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -1,13 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import DateInput
+from clientprogress.files import checked_upload
+from clientprogress.forms import DateInput
 
 from .models import AcceptanceCriterion, Deliverable, Milestone, Phase
-from .uploads import content_type_of
 
 
 class PhaseForm(forms.ModelForm):
@@ -41,31 +40,6 @@ class CriterionForm(forms.ModelForm):
 
 class CriterionMetForm(forms.Form):
     met = forms.BooleanField(label=_("Met"), required=False)
-
-
-def checked_upload(upload: UploadedFile, *, max_bytes: int, allowed: list[str]) -> UploadedFile:
-    """The upload with the content type its bytes prove, or a ValidationError saying why not.
-    Deliverables and clients' feedback attachments go through the same check."""
-    if upload.size > max_bytes:
-        raise forms.ValidationError(
-            _("“%(name)s” is %(size)s; files can be at most %(limit)s."),
-            params={
-                "name": upload.name,
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(max_bytes),
-            },
-        )
-    content_type = content_type_of(upload, name=upload.name, allowed=allowed)
-    if content_type is None:
-        raise forms.ValidationError(
-            _(
-                "“%(name)s” is not an accepted file: its content must be one of %(types)s, "
-                "matching its extension."
-            ),
-            params={"name": upload.name, "types": ", ".join(allowed)},
-        )
-    upload.content_type = content_type
-    return upload
 
 
 def checked_deliverable(upload: UploadedFile) -> UploadedFile:

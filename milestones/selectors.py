@@ -1,13 +1,31 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from projects.models import Project, TaskCard
+from projects.selectors import client_zones, due_before_in_zone, zones_today
 
-from .models import DeliverableVersion, Milestone, Phase
+from .models import DeliverableVersion, Milestone, Phase, SignOff
+
+HEALTH_LABELS = {
+    "on_track": gettext_lazy("On track"),
+    "at_risk": gettext_lazy("At risk"),
+    "late": gettext_lazy("Late"),
+}
 
 
 def project_phases(*, project: Project) -> list[Phase]:
@@ -168,3 +186,79 @@ def milestone_page(*, milestone: Milestone) -> dict:
 def project_milestones(*, project: Project) -> list[Milestone]:
     """The project's milestones in plan order, for choices and filters."""
     return list(Milestone.objects.filter(phase__project=project).order_by("due_date", "pk"))
+
+
+def project_health(*, late_milestones: int, overdue_cards: int, open_cards: int) -> str:
+    """Late: a milestone is past its due date unapproved, or a quarter or more of the open
+    cards are overdue. At risk: anything at all is overdue. On track otherwise."""
+    if late_milestones or (open_cards and overdue_cards * 4 >= open_cards):
+        return "late"
+    if overdue_cards:
+        return "at_risk"
+    return "on_track"
+
+
+def _open_milestones() -> QuerySet[Milestone]:
+    return Milestone.objects.filter(phase__project=OuterRef("pk")).exclude(
+        status=Milestone.Status.APPROVED
+    )
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    counted = queryset.order_by().values("phase__project").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def project_rows(projects: QuerySet[Project]) -> list:
+    """Projects with what a list shows about each, in a fixed number of queries. Overdue and
+    late count from each client's own date, as on the board and in the portal."""
+    today = zones_today(client_zones())
+    if not today:
+        return []  # no client, so no project
+    overdue = due_before_in_zone(today, zone="client__time_zone", due="cards__due_date")
+    late = due_before_in_zone(today, zone="phase__project__client__time_zone", due="due_date")
+    open_cards = ~Q(cards__status=TaskCard.Status.DONE)
+    next_milestone = _open_milestones().order_by("due_date", "pk")
+    current_phase = _open_milestones().order_by("phase__order", "due_date")
+    rows = list(
+        projects.select_related("client", "pm")
+        .annotate(
+            cards_total=Count("cards"),
+            cards_done=Count("cards", filter=Q(cards__status=TaskCard.Status.DONE)),
+            overdue_count=Count("cards", filter=open_cards & overdue),
+            waiting_on_client=Count(
+                "cards", filter=open_cards & Q(cards__responsible=TaskCard.Responsible.CLIENT)
+            ),
+            next_milestone_title=Subquery(next_milestone.values("title")[:1]),
+            next_milestone_due=Subquery(next_milestone.values("due_date")[:1]),
+            current_phase_kind=Subquery(current_phase.values("phase__kind")[:1]),
+            has_milestones=Exists(Milestone.objects.filter(phase__project=OuterRef("pk"))),
+            late_milestones=_count(_open_milestones().filter(late)),
+        )
+        .order_by("client__name", "name")
+    )
+    labels = dict(Phase.Kind.choices)
+    for project in rows:
+        project.progress = (
+            round(100 * project.cards_done / project.cards_total) if project.cards_total else 0
+        )
+        # No open milestone: all approved (the last phase) or none planned yet (the first).
+        fallback = Phase.Kind.ACCEPTANCE if project.has_milestones else Phase.Kind.REQUIREMENTS
+        project.current_phase_label = labels[project.current_phase_kind or fallback]
+        project.next_milestone_late = bool(
+            project.next_milestone_due
+            and project.next_milestone_due < today[project.client.time_zone]
+        )
+        project.health = project_health(
+            late_milestones=project.late_milestones,
+            overdue_cards=project.overdue_count,
+            open_cards=project.cards_total - project.cards_done,
+        )
+        project.health_label = HEALTH_LABELS[project.health]
+    return rows
+
+
+def project_signoffs(*, project: Project) -> list[SignOff]:
+    """The project's sign-off ledger, newest first."""
+    signoffs = SignOff.objects.filter(milestone__phase__project=project)
+    return list(signoffs.select_related("milestone__phase").order_by("-pk"))

@@ -1,4 +1,5 @@
-"""Writes on phases, milestones, deliverables, acceptance criteria and sign-offs."""
+"""Writes on a project's plan: creating a project with its phases; phases, milestones,
+deliverables, acceptance criteria and sign-offs."""
 
 import datetime
 import hashlib
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from notifications.models import Notification
 from notifications.services import notify
-from projects.models import User
+from projects.models import Client, Project, User
 from projects.services import activity_record, field_labels, fields_apply, project_lock
 
 from .models import AcceptanceCriterion, Deliverable, DeliverableVersion, Milestone, Phase
@@ -24,6 +25,64 @@ from .selectors import submission_blockers
 
 def _day(day: datetime.date | None) -> str:
     return date_format(day, "SHORT_DATE_FORMAT") if day else "—"
+
+
+def _phase_spans(
+    start: datetime.date, end: datetime.date
+) -> list[tuple[datetime.date, datetime.date]]:
+    """Splits the project's span into four consecutive phase spans (10 %, 20 %, 50 %, 20 %)."""
+    days = (end - start).days
+    cuts = [0, round(days * 0.1), round(days * 0.3), round(days * 0.8), days]
+    spans = []
+    for index in range(4):
+        first = start + datetime.timedelta(days=cuts[index] + (1 if index else 0))
+        last = max(first, start + datetime.timedelta(days=cuts[index + 1]))
+        spans.append((min(first, end), min(last, end)))
+    return spans
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: User | None,
+    client: Client,
+    name: str,
+    code: str,
+    pm: User,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    description: str = "",
+    team: list[User] | None = None,
+    status: str = Project.Status.ACTIVE,
+    mail_client_reports: bool = False,
+) -> Project:
+    """Creates a project with its four phases, in order, spread over its dates."""
+    project = Project(
+        client=client,
+        name=name,
+        code=code,
+        pm=pm,
+        start_date=start_date,
+        end_date=end_date,
+        description=description,
+        status=status,
+        mail_client_reports=mail_client_reports,
+    )
+    project.full_clean()
+    project.save()
+    if team:
+        project.team.set(team)
+    Phase.objects.bulk_create(
+        Phase(project=project, kind=kind, order=Phase.ORDER[kind], planned_start=s, planned_end=e)
+        for kind, (s, e) in zip(Phase.Kind.values, _phase_spans(start_date, end_date), strict=True)
+    )
+    activity_record(
+        project=project,
+        actor=actor,
+        verb="project.created",
+        summary=_("Project “%(name)s” created") % {"name": name},
+    )
+    return project
 
 
 @transaction.atomic
@@ -226,7 +285,7 @@ def version_upload(
     *, actor: User, deliverable: Deliverable, upload: UploadedFile
 ) -> DeliverableVersion:
     """Stores a new version under a generated name with its SHA-256. `upload.content_type`
-    must be the type its content was checked to be (see milestones.uploads)."""
+    must be the type its content was checked to be (see clientprogress.files)."""
     milestone = _locked_milestone(deliverable.milestone)
     sha256, size = _digest(upload)
     last = deliverable.versions.aggregate(last=Max("number"))["last"] or 0

@@ -5,23 +5,27 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import trigger_client_event
 
+from clientprogress import files
 from clientprogress.access import (
+    can_plan,
     criterion_for_user,
     deliverable_for_user,
     internal_only,
     milestone_for_user,
     phase_for_user,
+    project_for_user,
+    require_planner,
+    signoff_for_user,
     version_for_user,
 )
-from clientprogress.files import download_response
+from clientprogress.pages import add_errors, form_status, render_form, render_page
 from projects.models import Project
-from projects.selectors import can_plan, client_today, project_page
-from projects.views import add_errors, render_form, render_page, require_planner
 
 from . import services
 from .forms import (
@@ -33,18 +37,16 @@ from .forms import (
     VersionUploadForm,
 )
 from .models import Milestone
-from .selectors import milestone_page
+from .selectors import milestone_page, project_signoffs
 
 MILESTONE_PAGE = "milestones/milestone_detail.html"
+# What the project page listens for to fetch its plan again.
+PLAN_CHANGED = "plan-changed"
 
 
 def _posted(request: HttpRequest) -> dict | None:
     """POST data even when empty: a form of buttons only still says the person sent it."""
     return request.POST if request.method == "POST" else None
-
-
-def _status(form: forms.Form) -> int:
-    return 422 if form.is_bound else 200
 
 
 @require_http_methods(["GET", "POST"])
@@ -57,12 +59,10 @@ def phase_edit(request: HttpRequest, phase_id: int) -> HttpResponse:
         services.phase_update(actor=request.user, phase=phase, **form.cleaned_data)
         if not request.htmx:
             return redirect("projects:detail", phase.project_id)
-        context = project_page(project=phase.project, today=client_today(phase.project.client))
-        context["can_plan"] = True
-        return render_page(request, "projects/project_detail.html", context, "plan")
+        return trigger_client_event(HttpResponse(status=204), PLAN_CHANGED)
     title = _("Dates of %(phase)s") % {"phase": phase.get_kind_display()}
     back = reverse("projects:detail", args=[phase.project_id])
-    return render_form(request, form, title=title, back=back, status=_status(form))
+    return render_form(request, form, title=title, back=back, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,10 +74,10 @@ def milestone_create(request: HttpRequest, phase_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         milestone = services.milestone_create(actor=request.user, phase=phase, **form.cleaned_data)
         messages.success(request, _("Milestone added."))
-        return redirect("projects:milestone", milestone.pk)
+        return redirect("milestones:milestone", milestone.pk)
     title = _("New milestone in %(phase)s") % {"phase": phase.get_kind_display()}
     back = reverse("projects:detail", args=[phase.project_id])
-    return render_form(request, form, title=title, back=back, status=_status(form))
+    return render_form(request, form, title=title, back=back, status=form_status(form))
 
 
 def _loaded(milestone: Milestone) -> Milestone:
@@ -133,11 +133,13 @@ def _milestone_action(
         else:
             if request.htmx:
                 return _work(request, milestone)
-            return redirect("projects:milestone", milestone.pk)
+            return redirect("milestones:milestone", milestone.pk)
     if request.htmx and form.is_bound:
         return _work(request, milestone, 422, **{slot: form})
-    back = reverse("projects:milestone", args=[milestone.pk])
-    return render_form(request, form, title=title, back=back, status=_status(form), multipart=True)
+    back = reverse("milestones:milestone", args=[milestone.pk])
+    return render_form(
+        request, form, title=title, back=back, status=form_status(form), multipart=True
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,10 +219,7 @@ def version_upload(request: HttpRequest, deliverable_id: int) -> HttpResponse:
 @require_GET
 @internal_only
 def version_download(request: HttpRequest, version_id: int) -> FileResponse:
-    version = version_for_user(request, version_id)
-    return download_response(
-        version.file, filename=version.original_name, content_type=version.content_type
-    )
+    return files.version_download(version_for_user(request, version_id))
 
 
 @require_http_methods(["GET", "POST"])
@@ -247,3 +246,23 @@ def milestone_complete(request: HttpRequest, milestone_id: int) -> HttpResponse:
 
     title = _("Complete “%(title)s”") % {"title": milestone.title}
     return _milestone_action(request, milestone, form, save, title=title, slot="submit_form")
+
+
+@require_GET
+@internal_only
+def signoff_ledger(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = project_for_user(request, project_id)
+    context = {"project": project, "signoffs": project_signoffs(project=project)}
+    return render(request, "milestones/signoff_ledger.html", context)
+
+
+@require_GET
+def signoff_certificate(request: HttpRequest, signoff_id: int) -> HttpResponse:
+    signoff = signoff_for_user(request, signoff_id)
+    # WeasyPrint takes a second to import: only the processes that render a certificate pay.
+    from milestones.certificate import certificate_filename, signoff_certificate_pdf
+
+    response = HttpResponse(signoff_certificate_pdf(signoff=signoff), "application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate_filename(signoff)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

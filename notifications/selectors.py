@@ -1,12 +1,13 @@
 """Reads on notifications."""
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from projects.models import User
-
 from .models import Notification, NotificationPreference
+
+User = get_user_model()
 
 PAGE_SIZE = 25
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from contextlib import closing
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
@@ -18,9 +19,9 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from projects.models import User
-
 from .models import Notification, NotificationPreference
+
+User = get_user_model()
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 from celery import Task, shared_task
 from django.utils import timezone
 
-from .checks import overdue_check
+from .overdue import overdue_check
 from .services import notification_email_send, outbox_sweep
 
 # Each run of the sweep hands at most this many mails to the workers; the rest wait for the

@@ -5,6 +5,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clientprogress.pages import render_page
+
 from .forms import PreferencesForm
 from .selectors import notification_for_user, notification_page, preferences_of, unread_count
 from .services import notification_mark_read, notifications_mark_all_read, preferences_update
@@ -19,8 +21,7 @@ def _list_context(request: HttpRequest) -> dict:
 
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    template = "notifications/list.html#list" if request.htmx else "notifications/list.html"
-    return render(request, template, _list_context(request))
+    return render_page(request, "notifications/list.html", _list_context(request), "list")
 
 
 @require_GET

@@ -1,13 +1,9 @@
-import datetime
-
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from milestones.models import Phase
-
-from .models import Activity, Client, Project, TaskCard, User
+from .models import Activity, Project, TaskCard, User
 
 
 def activity_record(
@@ -16,64 +12,6 @@ def activity_record(
     return Activity.objects.create(
         project=project, actor=actor, verb=verb, summary=summary, client_visible=client_visible
     )
-
-
-def _phase_spans(
-    start: datetime.date, end: datetime.date
-) -> list[tuple[datetime.date, datetime.date]]:
-    """Splits the project's span into four consecutive phase spans (10 %, 20 %, 50 %, 20 %)."""
-    days = (end - start).days
-    cuts = [0, round(days * 0.1), round(days * 0.3), round(days * 0.8), days]
-    spans = []
-    for index in range(4):
-        first = start + datetime.timedelta(days=cuts[index] + (1 if index else 0))
-        last = max(first, start + datetime.timedelta(days=cuts[index + 1]))
-        spans.append((min(first, end), min(last, end)))
-    return spans
-
-
-@transaction.atomic
-def project_create(
-    *,
-    actor: User | None,
-    client: Client,
-    name: str,
-    code: str,
-    pm: User,
-    start_date: datetime.date,
-    end_date: datetime.date,
-    description: str = "",
-    team: list[User] | None = None,
-    status: str = Project.Status.ACTIVE,
-    mail_client_reports: bool = False,
-) -> Project:
-    """Creates a project with its four phases, in order, spread over its dates."""
-    project = Project(
-        client=client,
-        name=name,
-        code=code,
-        pm=pm,
-        start_date=start_date,
-        end_date=end_date,
-        description=description,
-        status=status,
-        mail_client_reports=mail_client_reports,
-    )
-    project.full_clean()
-    project.save()
-    if team:
-        project.team.set(team)
-    Phase.objects.bulk_create(
-        Phase(project=project, kind=kind, order=Phase.ORDER[kind], planned_start=s, planned_end=e)
-        for kind, (s, e) in zip(Phase.Kind.values, _phase_spans(start_date, end_date), strict=True)
-    )
-    activity_record(
-        project=project,
-        actor=actor,
-        verb="project.created",
-        summary=_("Project “%(name)s” created") % {"name": name},
-    )
-    return project
 
 
 class StaleCard(Exception):

@@ -14,8 +14,8 @@ from django.utils.translation import gettext
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from milestones.selectors import HEALTH_LABELS
 from projects.models import User
-from projects.selectors import HEALTH_LABELS
 
 from .models import StatusReport
 from .periods import Week

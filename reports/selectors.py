@@ -11,9 +11,14 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from milestones.models import Milestone, SignOff
-from milestones.selectors import Timeline, project_phases, project_timeline
+from milestones.selectors import (
+    HEALTH_LABELS,
+    Timeline,
+    project_health,
+    project_phases,
+    project_timeline,
+)
 from projects.models import Project, TaskCard
-from projects.selectors import HEALTH_LABELS, project_health
 
 from .models import ReportDelivery, StatusReport
 from .periods import Week

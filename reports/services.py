@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -25,6 +26,18 @@ from .selectors import ReportData, portfolio_reports, report_data
 REPORTED_STATUSES = (Project.Status.ACTIVE, Project.Status.ON_HOLD)
 
 
+def _report_locked(
+    *, project_id: int, week: Week, audience: str, **defaults: object
+) -> tuple[StatusReport, bool]:
+    """The week's report row for one audience, locked for this transaction; made when new."""
+    return StatusReport.objects.select_for_update().get_or_create(
+        project_id=project_id,
+        period=week.label,
+        audience=audience,
+        defaults={"period_start": week.first_day, **defaults},
+    )
+
+
 def report_request(*, project: Project, audience: str, actor: User) -> StatusReport:
     """Queues a report of the week under way in the client's time zone; clicking again while
     it renders does not queue a second render."""
@@ -32,16 +45,13 @@ def report_request(*, project: Project, audience: str, actor: User) -> StatusRep
 
     week = Week.current(time_zone=project.client.time_zone)
     with transaction.atomic():
-        report, created = StatusReport.objects.select_for_update().get_or_create(
-            project=project,
-            period=week.label,
+        report, created = _report_locked(
+            project_id=project.pk,
+            week=week,
             audience=audience,
-            defaults={
-                "period_start": week.first_day,
-                "state": StatusReport.State.QUEUED,
-                "trigger": StatusReport.Trigger.ON_DEMAND,
-                "requested_by": actor,
-            },
+            state=StatusReport.State.QUEUED,
+            trigger=StatusReport.Trigger.ON_DEMAND,
+            requested_by=actor,
         )
         if not created and report.pending and not report.stalled:
             return report
@@ -117,15 +127,12 @@ def report_render_weekly(*, project_id: int, week: Week, audience: str) -> Statu
     data = report_data(project_id=project_id, week=week, audience=audience, now=timezone.now())
     pdf = rendering.report_pdf(data)
     with transaction.atomic():
-        report, _created = StatusReport.objects.select_for_update().get_or_create(
+        report, _created = _report_locked(
             project_id=project_id,
-            period=week.label,
+            week=week,
             audience=audience,
-            defaults={
-                "period_start": week.first_day,
-                "state": StatusReport.State.RENDERING,
-                "trigger": StatusReport.Trigger.WEEKLY,
-            },
+            state=StatusReport.State.RENDERING,
+            trigger=StatusReport.Trigger.WEEKLY,
         )
         if report.complete and report.state == StatusReport.State.READY:
             return report  # another worker stored it while we rendered
@@ -174,6 +181,26 @@ def _store(report: StatusReport, *, pdf: bytes, data: ReportData) -> None:
         % {"week": report.period, "audience": report.get_audience_display()},
         client_visible=report.audience == StatusReport.Audience.CLIENT,
     )
+
+
+def weekly_run(
+    *, week: Week, render: Callable[[int], object], deliver: Callable[[int], object]
+) -> list:
+    """The Monday job's course, for the beat task and the command alike: claim one delivery per
+    recipient, render each reported project, deliver each claimed mail. `render` and `deliver`
+    take ids: the task passes ones that enqueue, the command ones that work in its process.
+    Returns what `deliver` returned for each delivery."""
+    deliveries = weekly_deliveries_claim(week=week)
+    for project_id in weekly_project_ids():
+        render(project_id)
+    return [deliver(delivery_id) for delivery_id in deliveries]
+
+
+def weekly_project_render(*, project_id: int, week: Week) -> None:
+    """The week's reports of one project, one per audience its recipients need."""
+    project = Project.objects.get(pk=project_id)
+    for audience in weekly_audiences(project):
+        report_render_weekly(project_id=project_id, week=week, audience=audience)
 
 
 def weekly_project_ids() -> list[int]:
@@ -306,6 +333,12 @@ def delivery_send(*, delivery_id: int) -> bool:
         state=ReportDelivery.State.SENT, sent_at=timezone.now(), last_error=""
     )
     return True
+
+
+def delivery_deliver(*, delivery_id: int) -> bool:
+    """Renders what the delivery still lacks (normally nothing), then sends it."""
+    delivery_prepare(delivery_id=delivery_id)
+    return delivery_send(delivery_id=delivery_id)
 
 
 def delivery_give_up(*, delivery_id: int, error: str) -> None:

@@ -5,8 +5,6 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from projects.models import Project
-
 from . import services
 from .periods import Week
 from .selectors import delivery_in_flight
@@ -28,21 +26,17 @@ def send_weekly_reports(week: str | None = None) -> int:
     """The Monday job: claims one delivery per recipient, then fans out one render per project
     and one mail per recipient. Any number of runs sends each mail once."""
     period = Week.parse(week) if week else Week.last_complete()
-    deliveries = services.weekly_deliveries_claim(week=period)
-    for project_id in services.weekly_project_ids():
-        render_weekly_report.delay(project_id=project_id, week=period.label)
-    for delivery_id in deliveries:
-        deliver_weekly_report.delay(delivery_id=delivery_id)
-    return len(deliveries)
+    queued = services.weekly_run(
+        week=period,
+        render=lambda pk: render_weekly_report.delay(project_id=pk, week=period.label),
+        deliver=lambda pk: deliver_weekly_report.delay(delivery_id=pk),
+    )
+    return len(queued)
 
 
 @shared_task(**RENDER_LIMITS, **RETRIES)
 def render_weekly_report(*, project_id: int, week: str) -> None:
-    project = Project.objects.get(pk=project_id)
-    for audience in services.weekly_audiences(project):
-        services.report_render_weekly(
-            project_id=project_id, week=Week.parse(week), audience=audience
-        )
+    services.weekly_project_render(project_id=project_id, week=Week.parse(week))
 
 
 @shared_task(bind=True, **RENDER_LIMITS, **RETRIES)
@@ -50,8 +44,7 @@ def deliver_weekly_report(self: Task, *, delivery_id: int) -> bool:
     """Renders what is still missing (normally nothing: the renders were queued first), then
     sends. Each attempt keeps what the one before stored, so retries make progress."""
     try:
-        services.delivery_prepare(delivery_id=delivery_id)
-        sent = services.delivery_send(delivery_id=delivery_id)
+        sent = services.delivery_deliver(delivery_id=delivery_id)
     except Exception as error:
         retryable = isinstance(error, RETRIES["autoretry_for"])
         if not retryable or self.request.retries >= self.max_retries:

@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clientprogress.access import (
@@ -11,6 +11,7 @@ from clientprogress.access import (
     visible_projects,
 )
 from clientprogress.files import download_response
+from clientprogress.pages import render_page
 from projects.models import Project
 
 from . import selectors, services
@@ -26,9 +27,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     reports = selectors.ready_reports(projects=[chosen] if chosen else projects)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
     context = {"projects": projects, "chosen": chosen, "page": page, "reports": list(page)}
-    if request.htmx:
-        return render(request, "reports/archive.html#report-list", context)
-    return render(request, "reports/archive.html", context)
+    return render_page(request, "reports/archive.html", context, "report-list")
 
 
 @require_http_methods(["GET", "POST"])
@@ -57,11 +56,8 @@ def _panel(
     status: int = 200,
 ) -> HttpResponse:
     """The reports panel: swapped in place by htmx, a page of its own without JavaScript."""
-    template = "reports/project_reports.html"
     context = {"project": project, "report_form": form}
-    return render(
-        request, f"{template}#panel" if request.htmx else template, context, status=status
-    )
+    return render_page(request, "reports/project_reports.html", context, "panel", status)
 
 
 @require_GET

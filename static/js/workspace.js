@@ -9,4 +9,19 @@
     { code: "422", swap: true, error: false },
     { code: "[45]..", swap: false, error: true },
   ];
+
+  // Behaviour named by data attributes, so no page carries inline script.
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest("[data-close-panel]");
+    if (close) {
+      close.closest("#panel").replaceChildren();
+      return;
+    }
+    var refresh = event.target.closest("[data-board-refresh]");
+    if (refresh) {
+      // Cancel an in-place edit: the board fetches its columns again, the link is not followed.
+      event.preventDefault();
+      htmx.trigger(document.body, "board-changed");
+    }
+  });
 })();

@@ -1,5 +1,7 @@
+import datetime
 import hashlib
 import io
+import json
 import zipfile
 from email.message import Message
 
@@ -7,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from milestones.models import DeliverableVersion, Milestone, Phase
 from notifications.models import Notification
@@ -43,7 +46,7 @@ def docx() -> bytes:
 
 def test_pm_creates_a_milestone_in_a_phase(pm: User, project: Project) -> None:
     phase = project.phases.get(kind=Phase.Kind.DEV_TEST)
-    url = reverse("projects:milestone_add", args=[phase.pk])
+    url = reverse("milestones:milestone_add", args=[phase.pk])
     data = {"title": "Beta", "due_date": "2031-03-01", "requires_signoff": "on"}
     response = client_for(pm).post(url, data)
     milestone = Milestone.objects.get(title="Beta")
@@ -53,7 +56,7 @@ def test_pm_creates_a_milestone_in_a_phase(pm: User, project: Project) -> None:
 
 
 def test_milestone_form_errors_keep_the_other_fields(pm: User, project: Project) -> None:
-    url = reverse("projects:milestone_add", args=[project.phases.first().pk])
+    url = reverse("milestones:milestone_add", args=[project.phases.first().pk])
     response = client_for(pm).post(url, {"title": "Keep this title", "due_date": "soon"})
     assert response.status_code == 422
     assert 'value="Keep this title"' in response.content.decode()
@@ -61,7 +64,7 @@ def test_milestone_form_errors_keep_the_other_fields(pm: User, project: Project)
 
 
 def test_pm_edits_a_milestone(pm: User, milestone: Milestone) -> None:
-    url = reverse("projects:milestone_edit", args=[milestone.pk])
+    url = reverse("milestones:milestone_edit", args=[milestone.pk])
     data = {"title": "Clickable v2", "due_date": "2031-04-01"}
     assert client_for(pm).post(url, data).status_code == 302
     milestone.refresh_from_db()
@@ -77,12 +80,12 @@ def test_team_member_sees_the_milestone_but_cannot_change_it(
     member: User, milestone: Milestone
 ) -> None:
     http = client_for(member)
-    assert http.get(reverse("projects:milestone", args=[milestone.pk])).status_code == 200
-    edit = reverse("projects:milestone_edit", args=[milestone.pk])
+    assert http.get(reverse("milestones:milestone", args=[milestone.pk])).status_code == 200
+    edit = reverse("milestones:milestone_edit", args=[milestone.pk])
     assert http.post(edit, {"title": "x", "due_date": "2031-01-01"}).status_code == 403
-    criterion = reverse("projects:criterion_add", args=[milestone.pk])
+    criterion = reverse("milestones:criterion_add", args=[milestone.pk])
     assert http.post(criterion, {"text": "x"}).status_code == 403
-    submit = reverse("projects:submit", args=[milestone.pk])
+    submit = reverse("milestones:submit", args=[milestone.pk])
     assert http.post(submit).status_code == 403
     milestone.refresh_from_db()
     assert milestone.title == "Clickable" and not milestone.criteria.exists()
@@ -90,15 +93,15 @@ def test_team_member_sees_the_milestone_but_cannot_change_it(
 
 def test_criteria_are_added_and_ticked_off(pm: User, milestone: Milestone) -> None:
     http = client_for(pm)
-    add = reverse("projects:criterion_add", args=[milestone.pk])
+    add = reverse("milestones:criterion_add", args=[milestone.pk])
     response = http.post(add, {"text": "Coverage ≥ 90 %"}, **HTMX)
     assert response.status_code == 200
     assert response.content.decode().lstrip().startswith('<div id="work">')
     criterion = milestone.criteria.get()
-    http.post(reverse("projects:criterion_met", args=[criterion.pk]), {"met": "on"}, **HTMX)
+    http.post(reverse("milestones:criterion_met", args=[criterion.pk]), {"met": "on"}, **HTMX)
     criterion.refresh_from_db()
     assert criterion.is_met and criterion.met_by == pm
-    http.post(reverse("projects:criterion_met", args=[criterion.pk]), {}, **HTMX)
+    http.post(reverse("milestones:criterion_met", args=[criterion.pk]), {}, **HTMX)
     criterion.refresh_from_db()
     assert not criterion.is_met
     verbs = list(
@@ -110,7 +113,7 @@ def test_criteria_are_added_and_ticked_off(pm: User, milestone: Milestone) -> No
 def test_a_deliverable_with_its_first_file_is_stored_under_a_generated_name(
     pm: User, milestone: Milestone
 ) -> None:
-    url = reverse("projects:deliverable_add", args=[milestone.pk])
+    url = reverse("milestones:deliverable_add", args=[milestone.pk])
     data = {"title": "Spec", "description": "", "file": pdf("../../Spec Final.pdf")}
     assert client_for(pm).post(url, data).status_code == 302
     version = DeliverableVersion.objects.get(deliverable__title="Spec")
@@ -128,7 +131,7 @@ def test_a_deliverable_with_its_first_file_is_stored_under_a_generated_name(
 def test_an_office_document_is_accepted_by_its_content(pm: User, milestone: Milestone) -> None:
     deliverable = DeliverableFactory(milestone=milestone)
     upload = SimpleUploadedFile("plan.docx", docx())
-    url = reverse("projects:upload", args=[deliverable.pk])
+    url = reverse("milestones:upload", args=[deliverable.pk])
     assert client_for(pm).post(url, {"file": upload}).status_code == 302
     assert deliverable.versions.get().content_type.endswith("wordprocessingml.document")
 
@@ -145,7 +148,7 @@ def test_an_office_document_is_accepted_by_its_content(pm: User, milestone: Mile
 def test_a_file_whose_content_is_not_an_allowed_type_is_refused_keeping_the_form(
     pm: User, milestone: Milestone, name: str, content: bytes
 ) -> None:
-    url = reverse("projects:deliverable_add", args=[milestone.pk])
+    url = reverse("milestones:deliverable_add", args=[milestone.pk])
     data = {"title": "Kept title", "description": "Kept text", "file": pdf(name, content)}
     response = client_for(pm).post(url, data)
     assert response.status_code == 422
@@ -160,7 +163,7 @@ def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(
 ) -> None:
     settings.DELIVERABLE_MAX_UPLOAD_BYTES = 20
     deliverable = DeliverableFactory(milestone=milestone)
-    url = reverse("projects:upload", args=[deliverable.pk])
+    url = reverse("milestones:upload", args=[deliverable.pk])
     response = client_for(pm).post(url, {"file": pdf()}, **HTMX)
     assert response.status_code == 422
     assert "files can be at most 20" in response.content.decode()
@@ -171,7 +174,7 @@ def test_download_is_an_attachment_that_is_never_sniffed(pm: User, milestone: Mi
     version = VersionFactory(
         deliverable__milestone=milestone, original_name='evil".pdf', content=PDF
     )
-    response = client_for(pm).get(reverse("projects:download", args=[version.pk]))
+    response = client_for(pm).get(reverse("milestones:download", args=[version.pk]))
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
@@ -191,7 +194,7 @@ def test_submit_is_refused_until_criteria_are_met_and_a_file_is_there(
     pm: User, milestone: Milestone
 ) -> None:
     criterion = CriterionFactory(milestone=milestone)
-    url = reverse("projects:submit", args=[milestone.pk])
+    url = reverse("milestones:submit", args=[milestone.pk])
     response = client_for(pm).post(url, **HTMX)
     assert response.status_code == 422
     html = response.content.decode()
@@ -212,7 +215,7 @@ def test_submit_asks_the_clients_contacts_to_sign_off(
 ) -> None:
     colleague = ContactFactory(client=milestone.phase.project.client).user
     ready(milestone, pm)
-    response = client_for(pm).post(reverse("projects:submit", args=[milestone.pk]))
+    response = client_for(pm).post(reverse("milestones:submit", args=[milestone.pk]))
     assert response.status_code == 302
     milestone.refresh_from_db()
     assert (milestone.status, milestone.revision) == ("awaiting_signoff", 1)
@@ -221,7 +224,7 @@ def test_submit_asks_the_clients_contacts_to_sign_off(
     assert {n.recipient for n in notifications} == {client_contact, colleague}
     assert {n.dedupe_key for n in notifications} == {f"signoff_requested:{milestone.pk}:1"}
     assert Activity.objects.filter(verb="milestone.submitted", client_visible=True).count() == 1
-    again = client_for(pm).post(reverse("projects:submit", args=[milestone.pk]))
+    again = client_for(pm).post(reverse("milestones:submit", args=[milestone.pk]))
     assert again.status_code == 422
     assert notifications.count() == 2
 
@@ -232,7 +235,7 @@ def test_a_new_version_after_approval_reopens_the_milestone(pm: User, milestone:
         status=Milestone.Status.APPROVED, approved_at=timezone.now(), revision=1
     )
     deliverable = milestone.deliverables.get()
-    url = reverse("projects:upload", args=[deliverable.pk])
+    url = reverse("milestones:upload", args=[deliverable.pk])
     assert client_for(pm).post(url, {"file": pdf("v2.pdf")}).status_code == 302
     milestone.refresh_from_db()
     assert (milestone.status, milestone.approved_at) == ("in_progress", None)
@@ -243,7 +246,7 @@ def test_a_new_version_after_approval_reopens_the_milestone(pm: User, milestone:
 
 def test_milestone_without_signoff_is_completed_by_the_pm(pm: User, milestone: Milestone) -> None:
     Milestone.objects.filter(pk=milestone.pk).update(requires_signoff=False)
-    response = client_for(pm).post(reverse("projects:complete", args=[milestone.pk]))
+    response = client_for(pm).post(reverse("milestones:complete", args=[milestone.pk]))
     assert response.status_code == 302
     milestone.refresh_from_db()
     assert milestone.status == Milestone.Status.APPROVED and milestone.approved_at
@@ -251,11 +254,17 @@ def test_milestone_without_signoff_is_completed_by_the_pm(pm: User, milestone: M
 
 def test_phase_dates_are_edited_in_place(pm: User, project: Project) -> None:
     phase = project.phases.get(kind=Phase.Kind.PROTOTYPE)
-    url = reverse("projects:phase_edit", args=[phase.pk])
+    url = reverse("milestones:phase_edit", args=[phase.pk])
     data = {"planned_start": "2030-01-01", "planned_end": "2030-02-01"}
-    response = client_for(pm).post(url, data, **HTMX)
-    assert response.status_code == 200
-    assert response.content.decode().lstrip().startswith('<div id="plan">')
+    http = client_for(pm)
+    response = http.post(url, data, **HTMX)
+    # The project page's plan listens for this event and fetches itself again.
+    assert response.status_code == 204
+    assert json.loads(response["HX-Trigger"]) == {"plan-changed": {}}
+    plan = http.get(reverse("projects:detail", args=[project.pk]), **HTMX).content.decode()
+    assert plan.lstrip().startswith('<div id="plan"')
+    assert 'hx-trigger="plan-changed from:body"' in plan
+    assert date_format(datetime.date(2030, 2, 1), "SHORT_DATE_FORMAT") in plan
     phase.refresh_from_db()
     assert str(phase.planned_end) == "2030-02-01"
     assert Activity.objects.filter(verb="phase.rescheduled").count() == 1
@@ -263,7 +272,7 @@ def test_phase_dates_are_edited_in_place(pm: User, project: Project) -> None:
 
 def test_phase_cannot_end_before_it_starts(pm: User, project: Project) -> None:
     phase = project.phases.first()
-    url = reverse("projects:phase_edit", args=[phase.pk])
+    url = reverse("milestones:phase_edit", args=[phase.pk])
     data = {"planned_start": "2030-03-01", "planned_end": "2030-02-01"}
     response = client_for(pm).post(url, data)
     assert response.status_code == 422
@@ -272,7 +281,7 @@ def test_phase_cannot_end_before_it_starts(pm: User, project: Project) -> None:
 
 def test_team_member_cannot_change_phase_dates(member: User, project: Project) -> None:
     phase = project.phases.first()
-    url = reverse("projects:phase_edit", args=[phase.pk])
+    url = reverse("milestones:phase_edit", args=[phase.pk])
     data = {"planned_start": "2030-01-01", "planned_end": "2030-02-01"}
     assert client_for(member).post(url, data).status_code == 403
     phase.refresh_from_db()

@@ -7,8 +7,8 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from milestones.models import Milestone, Phase
-from notifications.checks import overdue_check
 from notifications.models import Notification, NotificationPreference
+from notifications.overdue import overdue_check
 from projects.models import Project, TaskCard, User
 from tests.milestones.factories import MilestoneFactory
 from tests.projects.factories import CardFactory, ContactFactory, ProjectFactory, UserFactory

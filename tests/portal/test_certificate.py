@@ -21,7 +21,9 @@ def signoff(client_contact, project, pm):
 
 
 def test_the_certificate_holds_the_whole_record(client_contact, signoff) -> None:
-    response = client_for(client_contact).get(reverse("signoff_certificate", args=[signoff.pk]))
+    response = client_for(client_contact).get(
+        reverse("milestones:signoff_certificate", args=[signoff.pk])
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -45,7 +47,9 @@ def test_the_certificate_holds_the_whole_record(client_contact, signoff) -> None
 
 
 def test_the_certificate_shows_the_consent_text_that_was_signed(client_contact, signoff) -> None:
-    response = client_for(client_contact).get(reverse("signoff_certificate", args=[signoff.pk]))
+    response = client_for(client_contact).get(
+        reverse("milestones:signoff_certificate", args=[signoff.pk])
+    )
     # pdftotext keeps the flowing paragraph on lines we can join again.
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
@@ -56,25 +60,27 @@ def test_the_certificate_shows_the_consent_text_that_was_signed(client_contact, 
 @pytest.mark.parametrize("persona", ["pm", "member", "manager"])
 def test_the_project_team_opens_the_certificate_too(request, persona, signoff) -> None:
     http = client_for(request.getfixturevalue(persona))
-    response = http.get(reverse("signoff_certificate", args=[signoff.pk]))
+    response = http.get(reverse("milestones:signoff_certificate", args=[signoff.pk]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
 
 
 def test_another_clients_contact_gets_404_for_the_certificate(other_client_contact, signoff):
-    url = reverse("signoff_certificate", args=[signoff.pk])
+    url = reverse("milestones:signoff_certificate", args=[signoff.pk])
     assert client_for(other_client_contact).get(url).status_code == 404
 
 
 def test_the_pm_ledger_lists_every_decision_with_its_certificate(pm, signoff) -> None:
     project = signoff.milestone.phase.project
-    response = client_for(pm).get(reverse("signoff_ledger", args=[project.pk]))
+    response = client_for(pm).get(reverse("milestones:signoff_ledger", args=[project.pk]))
     content = response.content.decode()
     assert signoff.record_hash in content
-    assert reverse("signoff_certificate", args=[signoff.pk]) in content
+    assert reverse("milestones:signoff_certificate", args=[signoff.pk]) in content
 
 
 def test_a_client_contact_has_no_ledger_page(client_contact, signoff) -> None:
     project = signoff.milestone.phase.project
-    response = client_for(client_contact).get(reverse("signoff_ledger", args=[project.pk]))
+    response = client_for(client_contact).get(
+        reverse("milestones:signoff_ledger", args=[project.pk])
+    )
     assert response.status_code == 404

@@ -14,7 +14,9 @@ def test_a_client_contact_posting_to_any_non_portal_object_url_changes_nothing(
         for route in routes()
         if not route.name.startswith("portal:") and route.kwargs & project_objects.ids.keys()
     ]
-    assert {"invitation_send", "signoff_ledger", "signoff_certificate"} <= {r.name for r in targets}
+    assert {"invitation_send", "milestones:signoff_ledger", "milestones:signoff_certificate"} <= {
+        r.name for r in targets
+    }
     before = snapshot()
     for route in targets:
         url = url_with(route, DUMMY | project_objects.ids)

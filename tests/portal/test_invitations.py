@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from projects.models import Activity, ClientContact, User
-from projects.portal_services import contact_invite, invitation_path
+from projects.portal.services import contact_invite, invitation_path
 from tests.conftest import client_for
 from tests.projects.factories import ContactFactory, UserFactory
 

@@ -243,7 +243,7 @@ def test_the_project_page_shows_who_signed_what_when(client_contact, awaiting) -
         .content.decode()
     )
     assert "Alice Q. Acme" in content
-    assert reverse("signoff_certificate", args=[signoff.pk]) in content
+    assert reverse("milestones:signoff_certificate", args=[signoff.pk]) in content
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ import datetime
 import factory
 from django.utils import timezone
 
+from milestones.services import project_create
 from projects.models import Client, ClientContact, Project, TaskCard, User
-from projects.services import project_create
 
 PASSWORD = "correct horse battery"
 

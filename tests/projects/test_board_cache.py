@@ -16,7 +16,7 @@ from clientprogress.access import board_version_for_user, visible_projects
 from milestones.services import milestone_create, milestone_update
 from projects import services
 from projects.models import Project, TaskCard, User
-from projects.portal_services import card_mark_done_by_client
+from projects.portal.services import card_mark_done_by_client
 from tests.conftest import client_for
 from tests.milestones.factories import MilestoneFactory
 from tests.projects.factories import CardFactory, ProjectFactory, UserFactory

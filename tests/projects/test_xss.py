@@ -54,7 +54,7 @@ def test_typed_text_is_escaped_on_every_workspace_page_and_partial(
     http = client_for(pm)
     # The changes below put the payload into the activity timeline and a conflict panel too.
     upload = SimpleUploadedFile(PAYLOAD.replace("/", "") + ".pdf", b"%PDF-1.4 x")
-    http.post(reverse("projects:upload", args=[deliverable.pk]), {"file": upload})
+    http.post(reverse("milestones:upload", args=[deliverable.pk]), {"file": upload})
     TaskCard.objects.filter(pk=card.pk).update(version=2)
     stale = {"title": PAYLOAD + "!", "status": "todo", "responsible": "team", "version": 1}
     conflict = http.post(reverse("projects:card", args=[card.pk]), stale, **HTMX)
@@ -68,9 +68,9 @@ def test_typed_text_is_escaped_on_every_workspace_page_and_partial(
         reverse("projects:card", args=[card.pk]),
         reverse("projects:card_due", args=[card.pk]),
         reverse("projects:card_move", args=[card.pk]),
-        reverse("projects:milestone", args=[milestone.pk]),
-        reverse("projects:milestone_edit", args=[milestone.pk]),
-        reverse("projects:submit", args=[milestone.pk]),
+        reverse("milestones:milestone", args=[milestone.pk]),
+        reverse("milestones:milestone_edit", args=[milestone.pk]),
+        reverse("milestones:submit", args=[milestone.pk]),
     ]
     for url in pages:
         for headers in ({}, HTMX):
@@ -84,5 +84,5 @@ def test_typed_text_is_escaped_on_every_workspace_page_and_partial(
     assert_shown_as_text(detail, "the project page")
     board = http.get(reverse("projects:board", args=[project.pk])).content.decode()
     assert board.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3  # title, reason, assignee
-    work = http.get(reverse("projects:milestone", args=[milestone.pk]), **HTMX)
+    work = http.get(reverse("milestones:milestone", args=[milestone.pk]), **HTMX)
     assert work.content.decode().count("&lt;img src=x onerror=alert(3)&gt;") >= 6

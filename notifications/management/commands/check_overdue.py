@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.checks import overdue_check
 from notifications.models import Notification
+from notifications.overdue import overdue_check
 
 
 class Command(BaseCommand):

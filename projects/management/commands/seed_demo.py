@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from milestones.models import Deliverable, DeliverableVersion, Milestone, SignOff
+from milestones.services import project_create
 from milestones.signoff import signoff_decision_now, signoff_record
 from projects.models import Client, ClientContact, Project, TaskCard, User
-from projects.portal_services import feedback_create
-from projects.services import card_create, project_create
+from projects.portal.services import feedback_create
+from projects.services import card_create
 
 USERS = [
     ("manager@example.com", "Maria Manager", User.Role.MANAGER, None),

@@ -27,14 +27,13 @@ class Command(BaseCommand):
         if dry_run:
             self._plan(period)
             return
-        for project_id in services.weekly_project_ids():
-            project = Project.objects.get(pk=project_id)
-            for audience in services.weekly_audiences(project):
-                services.report_render_weekly(project_id=project_id, week=period, audience=audience)
-        sent = 0
-        for delivery_id in services.weekly_deliveries_claim(week=period):
-            services.delivery_prepare(delivery_id=delivery_id)
-            sent += services.delivery_send(delivery_id=delivery_id)
+        sent = sum(
+            services.weekly_run(
+                week=period,
+                render=lambda pk: services.weekly_project_render(project_id=pk, week=period),
+                deliver=lambda pk: services.delivery_deliver(delivery_id=pk),
+            )
+        )
         self.stdout.write(self.style.SUCCESS(f"Week {period}: {sent} mail(s) sent."))
 
     def _plan(self, period: Week) -> None:

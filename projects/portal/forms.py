@@ -4,10 +4,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from milestones.forms import checked_upload
+from clientprogress.files import checked_upload
 from milestones.models import Milestone, SignOff
-
-from .models import Project
+from projects.models import Project
 
 
 class SignOffForm(forms.Form):

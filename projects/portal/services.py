@@ -22,9 +22,8 @@ from clientprogress.tasks import send_account_email
 from milestones.models import Milestone
 from notifications.models import Notification
 from notifications.services import notify
-
-from .models import ClientContact, Project, TaskCard, User
-from .services import activity_record, card_create, project_lock
+from projects.models import ClientContact, Project, TaskCard, User
+from projects.services import activity_record, card_create, project_lock
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):

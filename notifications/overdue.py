@@ -7,10 +7,10 @@ the level, the item and its due date (the sign-off round and period for reminder
 a due date re-arms the item and finishing it stops it."""
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
@@ -31,10 +31,13 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 
 from milestones.models import Milestone
-from projects.models import Client, ClientContact, Project, TaskCard, User
+from projects.models import ClientContact, Project, TaskCard
+from projects.selectors import client_zones, due_before_in_zone, zones_today
 
 from .models import Notification, NotificationPreference
 from .services import emails_enqueue
+
+User = get_user_model()
 
 Kind = Notification.Kind
 FINISHED = [Project.Status.COMPLETED, Project.Status.ARCHIVED]
@@ -94,10 +97,11 @@ class Lines:
         soon = now + datetime.timedelta(hours=settings.NOTIFICATIONS_DUE_SOON_HOURS)
         late = now - datetime.timedelta(hours=settings.NOTIFICATIONS_ESCALATE_AFTER_HOURS)
 
-        def local(moment: datetime.datetime) -> dict[str, datetime.date]:
-            return {zone: moment.astimezone(zoneinfo.ZoneInfo(zone)).date() for zone in zones}
-
-        return cls(today=local(now), soon=local(soon), escalate=local(late))
+        return cls(
+            today=zones_today(zones, now=now),
+            soon=zones_today(zones, now=soon),
+            escalate=zones_today(zones, now=late),
+        )
 
 
 def _due_before(
@@ -107,12 +111,9 @@ def _due_before(
     not_before: dict[str, datetime.date] | None = None,
 ) -> Q:
     """Due before the line of the item's client's zone (and not before `not_before`)."""
-    by_zone = Q(pk__in=[])
-    for zone, line in lines.items():
-        in_zone = Q(**{f"{project}__client__time_zone": zone, "due_date__lt": line})
-        if not_before is not None:
-            in_zone &= Q(due_date__gte=not_before[zone])
-        by_zone |= in_zone
+    by_zone = due_before_in_zone(
+        lines, zone=f"{project}__client__time_zone", due="due_date", not_before=not_before
+    )
     # The same bounds over all zones at once: a range the due-date index can scan.
     span = Q(due_date__lt=max(lines.values()))
     if not_before is not None:
@@ -342,7 +343,7 @@ def overdue_check(*, now: datetime.datetime) -> CheckResult:
 
 def insert_statement(*, now: datetime.datetime) -> tuple[str, list] | None:
     """The check's one INSERT and its parameters; None when there is no client at all."""
-    zones = list(Client.objects.order_by().values_list("time_zone", flat=True).distinct())
+    zones = client_zones()
     if not zones:
         return None
     lines = Lines.at(now, zones)

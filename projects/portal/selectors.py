@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from milestones.models import Deliverable, DeliverableVersion, Milestone, Phase, SignOff
-from milestones.selectors import Timeline, project_phases, project_timeline
+from milestones.selectors import Timeline, project_phases, project_rows, project_timeline
 from milestones.signoff import sha256_of, signoff_consent_text, signoff_manifest
-
-from .models import Activity, Project, TaskCard
-from .selectors import client_today, project_rows
+from projects.models import Activity, Project, TaskCard
+from projects.selectors import local_today
 
 
 def _owed_open() -> Q:
@@ -112,7 +111,7 @@ def _milestone_rows(phases: list[Phase], project: Project) -> list[MilestoneRow]
 
 def portal_project_page(*, project: Project) -> PortalProject:
     """Everything the portal's project page shows, none of it internal."""
-    today = client_today(project.client)
+    today = local_today(project.client.time_zone)
     phases = project_phases(project=project)
     cards = TaskCard.objects.filter(project=project, client_visible=True).exclude(
         source=TaskCard.Source.FEEDBACK
@@ -150,9 +149,3 @@ def signoff_page(*, milestone: Milestone, organisation: str) -> SignOffPage:
         consent_sha256=sha256_of(consent),
         signoffs=list(milestone.signoffs.order_by("-pk")),
     )
-
-
-def project_signoffs(*, project: Project) -> list[SignOff]:
-    """The project's sign-off ledger, newest first."""
-    signoffs = SignOff.objects.filter(milestone__phase__project=project)
-    return list(signoffs.select_related("milestone__phase").order_by("-pk"))

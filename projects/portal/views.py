@@ -11,24 +11,22 @@ from clientprogress.access import (
     portal_milestone_for_user,
     portal_project_for_user,
     portal_version_for_user,
-    visible_projects,
 )
-from clientprogress.files import download_response
+from clientprogress.files import stored_download, version_download
 from milestones.models import Milestone
 from milestones.signoff import Decision, SignOffRefused, client_ip, signoff_record
-from milestones.uploads import CONTENT_TYPES, extension_of
+from projects.models import Project, TaskCard
+from projects.selectors import local_today, visible_projects
 
-from .models import Project, TaskCard
-from .portal_forms import FeedbackForm, SignOffForm
-from .portal_selectors import (
-    client_today,
+from .forms import FeedbackForm, SignOffForm
+from .selectors import (
     portal_feedback,
     portal_home_rows,
     portal_project_page,
     portal_waiting,
     signoff_page,
 )
-from .portal_services import card_mark_done_by_client, feedback_create
+from .services import card_mark_done_by_client, feedback_create
 
 
 @require_GET
@@ -79,7 +77,9 @@ def portal_card_done(request: HttpRequest, card_id: int) -> HttpResponse:
     else:
         notice = _("“%(title)s” was marked done already.") % names
     if request.htmx:
-        waiting = portal_waiting(project=card.project, today=client_today(card.project.client))
+        waiting = portal_waiting(
+            project=card.project, today=local_today(card.project.client.time_zone)
+        )
         context = {"project": card.project, "page": {"waiting": waiting}, "notice": notice}
         return render(request, "portal/project.html#waiting", context)
     messages.success(request, notice)
@@ -125,17 +125,13 @@ def portal_feedback_attachment(request: HttpRequest, card_id: int) -> HttpRespon
     card = portal_card_for_user(request, card_id)
     if not card.attachment:
         raise Http404
-    kind = CONTENT_TYPES.get(extension_of(card.attachment_name), "application/octet-stream")
-    return download_response(card.attachment, filename=card.attachment_name, content_type=kind)
+    return stored_download(card.attachment, filename=card.attachment_name)
 
 
 @require_GET
 @client_only
 def portal_version_download(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = portal_version_for_user(request, version_id)
-    return download_response(
-        version.file, filename=version.original_name, content_type=version.content_type
-    )
+    return version_download(portal_version_for_user(request, version_id))
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,16 +2,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from clientprogress.forms import DateInput
 from milestones.models import Milestone
-
-from .models import Client, Project, TaskCard, User
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+from projects.models import Client, Project, TaskCard, User
 
 
 def internal_users() -> QuerySet[User]:

@@ -1,4 +1,4 @@
-"""Invitations into the portal, and the sign-off records both sides may open."""
+"""Invitations: the PM brings a client contact into the portal; the contact accepts."""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -11,15 +11,13 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
-from clientprogress.access import internal_only, project_for_user, signoff_for_user
+from clientprogress.access import internal_only, project_for_user, require_planner
+from projects.models import User
 
-from .models import User
-from .portal_forms import InvitationForm
-from .portal_selectors import project_signoffs
-from .portal_services import contact_invite, invitation_tokens
-from .views import require_planner
+from .forms import InvitationForm
+from .services import contact_invite, invitation_tokens
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,23 +58,3 @@ def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResp
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("portal:home")
     return render(request, "portal/invitation_accept.html", {"form": form, "invitee": user})
-
-
-@require_GET
-@internal_only
-def signoff_ledger(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = project_for_user(request, project_id)
-    context = {"project": project, "signoffs": project_signoffs(project=project)}
-    return render(request, "milestones/signoff_ledger.html", context)
-
-
-@require_GET
-def signoff_certificate(request: HttpRequest, signoff_id: int) -> HttpResponse:
-    signoff = signoff_for_user(request, signoff_id)
-    # WeasyPrint takes a second to import: only the processes that render a certificate pay.
-    from milestones.certificate import certificate_filename, signoff_certificate_pdf
-
-    response = HttpResponse(signoff_certificate_pdf(signoff=signoff), "application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{certificate_filename(signoff)}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -1,19 +1,18 @@
+"""The board: its page (reused per visitor until the board changes), its cards, the panel."""
+
 import datetime
 import hashlib
 import secrets
-import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache, caches
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,129 +25,26 @@ from clientprogress.access import (
     card_for_user,
     internal_only,
     project_for_user,
-    visible_projects,
 )
+from clientprogress.pages import add_errors, form_status, render_form, render_page
 from milestones.selectors import project_milestones
-
-from . import services
-from .forms import (
-    BoardFilterForm,
-    CardDueForm,
-    CardForm,
-    CardMoveForm,
-    ProjectFilterForm,
-    ProjectForm,
-    QuickAddForm,
-)
-from .models import Client, Project, TaskCard, User
-from .selectors import (
+from projects import services
+from projects.models import TaskCard, User
+from projects.selectors import (
     BoardFilters,
     board_card,
     board_columns,
-    can_plan,
-    client_today,
-    project_list_rows,
-    project_page,
+    local_today,
     project_people,
 )
+
+from .forms import BoardFilterForm, CardDueForm, CardForm, CardMoveForm, QuickAddForm
 
 BOARD_CHANGED = "board-changed"
 # Board pages are cached in each process's own memory (see CACHES) with this in place of the
 # visitor's CSRF token: unguessable, so no card text can ever turn into a token.
 CSRF_SLOT = secrets.token_hex(16)
 fragments = caches["fragments"]
-
-
-def render_page(
-    request: HttpRequest, template: str, context: dict, partial: str, status: int = 200
-) -> HttpResponse:
-    """htmx requests get the named partial they swap, plain requests the whole page."""
-    name = f"{template}#{partial}" if request.htmx else template
-    return render(request, name, context, status=status)
-
-
-def render_form(
-    request: HttpRequest, form: object, *, title: str, back: str, status: int = 200, **extra: object
-) -> HttpResponse:
-    """A form on its own page: what links open without JavaScript, and where errors show."""
-    context = {"form": form, "title": title, "back": back, "action": request.path} | extra
-    return render_page(request, "projects/form_page.html", context, "form", status)
-
-
-def add_errors(form: Form, error: ValidationError) -> None:
-    """A service's refusal shown on the form: by field where the form has it, else on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def require_planner(request: HttpRequest, project: Project) -> None:
-    """Team members on the project see the plan but only the PM and managers change it."""
-    if not can_plan(user=request.user, project=project):
-        raise PermissionDenied(_("Only the project manager can change this."))
-
-
-@require_GET
-@internal_only
-def project_list(request: HttpRequest) -> HttpResponse:
-    clients = list(Client.objects.filter(projects__in=visible_projects(request.user)).distinct())
-    form = ProjectFilterForm(request.GET, clients=clients)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows = project_list_rows(
-        user=request.user,
-        client_id=filters["client"].pk if filters.get("client") else None,
-        status=filters.get("status", ""),
-        mine=filters.get("mine", False),
-        late=filters.get("late", False),
-    )
-    can_create = request.user.sees_all_projects or request.user.role == User.Role.PM
-    context = {"projects": rows, "form": form, "can_create": can_create}
-    return render_page(request, "projects/project_list.html", context, "rows")
-
-
-@require_http_methods(["GET", "POST"])
-@internal_only
-def project_create(request: HttpRequest) -> HttpResponse:
-    if not (request.user.sees_all_projects or request.user.role == User.Role.PM):
-        raise PermissionDenied(_("Only project managers create projects."))
-    form = ProjectForm(request.POST or None, initial={"pm": request.user})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        team = list(data.pop("team"))
-        project = services.project_create(actor=request.user, team=team, **data)
-        messages.success(request, _("Project created with its four phases."))
-        return redirect("projects:detail", project.pk)
-    status = 422 if form.is_bound else 200
-    back = reverse("projects:list")
-    return render_form(request, form, title=_("New project"), back=back, status=status)
-
-
-@require_http_methods(["GET", "POST"])
-@internal_only
-def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = project_for_user(request, project_id)
-    require_planner(request, project)
-    form = ProjectForm(request.POST or None, instance=project)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        team = list(data.pop("team"))
-        services.project_update(actor=request.user, project=project, changes=data, team=team)
-        messages.success(request, _("Project saved."))
-        return redirect("projects:detail", project.pk)
-    back = reverse("projects:detail", args=[project.pk])
-    title = _("Edit %(name)s") % {"name": project.name}
-    return render_form(request, form, title=title, back=back, status=422 if form.is_bound else 200)
-
-
-@require_GET
-@internal_only
-def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = project_for_user(request, project_id)
-    context = project_page(project=project, today=client_today(project.client))
-    context["can_plan"] = can_plan(user=request.user, project=project)
-    return render_page(request, "projects/project_detail.html", context, "plan")
 
 
 def _board_filters(form: BoardFilterForm, user: User) -> BoardFilters:
@@ -223,7 +119,7 @@ def board(request: HttpRequest, project_id: int) -> HttpResponse:
     """Rendering hundreds of cards is most of a board request, so the page is reused for the
     same visitor, filters and day until a write raises the project's board version."""
     version, time_zone = board_version_for_user(request, project_id)
-    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(time_zone))
+    today = local_today(time_zone)
 
     def render() -> list[bytes]:
         return _render_board(request, project_id, version, today)
@@ -267,9 +163,7 @@ def card_add(request: HttpRequest, project_id: int) -> HttpResponse:
             return _board_changed(HttpResponse(status=204))
         return redirect("projects:board", project.pk)
     back = reverse("projects:board", args=[project.pk])
-    response = render_form(
-        request, form, title=_("New card"), back=back, status=422 if form.is_bound else 200
-    )
+    response = render_form(request, form, title=_("New card"), back=back, status=form_status(form))
     return _in_panel(response) if request.htmx and form.is_bound else response
 
 
@@ -327,7 +221,7 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
 
 
 def _card_item(request: HttpRequest, card: TaskCard) -> HttpResponse:
-    row = board_card(card_id=card.pk, today=client_today(card.project.client))
+    row = board_card(card_id=card.pk, today=local_today(card.project.client.time_zone))
     return render(request, "projects/_cards.html#card", {"c": row})
 
 
@@ -351,9 +245,8 @@ def card_due(request: HttpRequest, card_id: int) -> HttpResponse:
         if request.htmx:
             return _card_item(request, card)
         return redirect("projects:board", card.project_id)
-    status = 422 if form.is_bound else 200
     context = {"form": form, "card": card, "project": card.project}
-    return render_page(request, "projects/card_due.html", context, "due", status)
+    return render_page(request, "projects/card_due.html", context, "due", form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -385,7 +278,5 @@ def card_move(request: HttpRequest, card_id: int) -> HttpResponse:
             return redirect("projects:board", card.project_id)
     back = reverse("projects:board", args=[card.project_id])
     title = _("Move “%(title)s”") % {"title": card.title}
-    response = render_form(
-        request, form, title=title, back=back, status=422 if form.is_bound else 200
-    )
+    response = render_form(request, form, title=title, back=back, status=form_status(form))
     return _in_panel(response) if request.htmx and form.is_bound else response
