@@ -6,8 +6,9 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from projects.selectors import local_today
 
 WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -40,8 +41,7 @@ class Week:
     @classmethod
     def current(cls, *, time_zone: str, now: datetime.datetime | None = None) -> "Week":
         """The week under way in that time zone."""
-        moment = now or timezone.now()
-        return cls.containing(moment.astimezone(zoneinfo.ZoneInfo(time_zone)).date())
+        return cls.containing(local_today(time_zone, now=now))
 
     @classmethod
     def last_complete(cls, *, now: datetime.datetime | None = None) -> "Week":

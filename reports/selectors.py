@@ -19,6 +19,7 @@ from milestones.selectors import (
     project_timeline,
 )
 from projects.models import Project, TaskCard
+from projects.selectors import local_today
 
 from .models import ReportDelivery, StatusReport
 from .periods import Week
@@ -251,7 +252,7 @@ def report_data(
     week_end = week.end_in(project.client.time_zone)
     complete = now >= week_end
     as_of = min(now, week_end)
-    report_date = week.last_day if complete else as_of.astimezone(zone).date()
+    report_date = week.last_day if complete else local_today(project.client.time_zone, now=as_of)
 
     rows = TaskCard.objects.filter(project=project, created_at__lt=as_of).values(*CARD_FIELDS)
     everything = [_Card(row, zone=zone, as_of=as_of) for row in rows]
