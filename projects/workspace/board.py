@@ -171,13 +171,28 @@ def _card_form(card: TaskCard, data: dict | None = None) -> CardForm:
     people = project_people(project=card.project)
     milestones = project_milestones(project=card.project)
     initial = {"version": card.version}
-    return CardForm(data, instance=card, initial=initial, people=people, milestones=milestones)
+    # The panel shows beside the board's filter bar, which has fields of the same names.
+    return CardForm(
+        data,
+        instance=card,
+        initial=initial,
+        people=people,
+        milestones=milestones,
+        auto_id="card-%s",
+    )
+
+
+def _move_form(card: TaskCard) -> CardMoveForm:
+    """The panel's Move control: the keyboard's way to do what a drag does."""
+    initial = {"version": card.version, "status": card.status}
+    return CardMoveForm(initial=initial, auto_id="move-%s")
 
 
 def _render_card(
     request: HttpRequest, card: TaskCard, form: CardForm, status: int = 200, **extra: object
 ) -> HttpResponse:
-    context = {"card": card, "form": form, "project": card.project} | extra
+    context = {"card": card, "form": form, "move_form": _move_form(card), "project": card.project}
+    context |= extra
     return render_page(request, "projects/card.html", context, "panel", status)
 
 
@@ -273,6 +288,9 @@ def card_move(request: HttpRequest, card_id: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
+            if request.htmx and request.htmx.target == "panel":
+                card.refresh_from_db()  # moved from the panel: it shows the card as it is now
+                return _board_changed(_render_card(request, card, _card_form(card), moved=True))
             if request.htmx:
                 return _board_changed(HttpResponse(status=204))
             return redirect("projects:board", card.project_id)

@@ -17,6 +17,78 @@
     htmx.ajax("POST", card.dataset.move, { source: card, values: values, swap: "none" });
   }
 
+  // Screen readers hear what a drag did, as sighted people see it.
+  function announce(what) {
+    var announcer = document.getElementById("announcer");
+    if (announcer) {
+      announcer.textContent = announcer.dataset[what];
+    }
+  }
+
+  // On a phone the board shows one column at a time: the switcher scrolls the board (not the
+  // page) to a column and marks the column in view.
+  function showColumn(status) {
+    var column = document.getElementById("col-" + status);
+    if (column) {
+      column.parentElement.scrollTo({ left: column.offsetLeft - column.parentElement.offsetLeft });
+    }
+    markColumn(status);
+  }
+
+  function markColumn(status) {
+    document.querySelectorAll(".column-switcher a").forEach(function (link) {
+      link.setAttribute("aria-current", String(link.dataset.column === status));
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".column-switcher a");
+    if (link) {
+      event.preventDefault();
+      showColumn(link.dataset.column);
+    }
+  });
+
+  document.addEventListener(
+    "scroll",
+    function (event) {
+      var board = event.target;
+      if (board.id !== "columns" || !board.clientWidth) {
+        return;
+      }
+      var index = Math.round(board.scrollLeft / board.clientWidth);
+      var column = board.querySelectorAll(".column")[index];
+      if (column) {
+        markColumn(column.id.replace("col-", ""));
+      }
+    },
+    true
+  );
+
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var status = event.detail.xhr && event.detail.xhr.status;
+    if (status === 409) {
+      announce("conflict");
+    } else if (status === 204 && event.detail.elt.matches("li.card")) {
+      announce("moved");
+    }
+  });
+
+  // Fetching the columns again keeps the column a phone was showing.
+  var scrolledTo = null;
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.target.id === "columns") {
+      scrolledTo = event.detail.target.scrollLeft;
+    }
+  });
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var board = document.getElementById("columns");
+    if (board && scrolledTo !== null) {
+      board.scrollLeft = scrolledTo;
+      scrolledTo = null;
+    }
+  });
+
   function makeSortable(list) {
     if (list.dataset.sortable) {
       return;

@@ -10,11 +10,52 @@
     { code: "[45]..", swap: false, error: true },
   ];
 
+  // The card panel is a dialog: opening it moves the focus in, Esc or the close button shuts it
+  // and gives the focus back to the card it was opened from.
+  var openedFrom = null;
+
+  function panel() {
+    return document.getElementById("panel");
+  }
+
+  function closePanel() {
+    var open = panel();
+    if (!open || !open.firstElementChild) {
+      return;
+    }
+    var card = open.querySelector("[data-card]");
+    open.replaceChildren();
+    var back = card && document.querySelector("#card-" + card.dataset.card + " .card-title");
+    (back || openedFrom || document.getElementById("main")).focus();
+  }
+
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.target && event.detail.target.id === "panel" && !panel().contains(event.detail.elt)) {
+      openedFrom = event.detail.elt;
+    }
+  });
+
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var open = panel();
+    if (event.detail.target === open && !open.contains(document.activeElement)) {
+      var heading = open.querySelector("h2");
+      if (heading) {
+        heading.setAttribute("tabindex", "-1");
+        heading.focus();
+      }
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && panel() && panel().firstElementChild) {
+      closePanel();
+    }
+  });
+
   // Behaviour named by data attributes, so no page carries inline script.
   document.addEventListener("click", function (event) {
-    var close = event.target.closest("[data-close-panel]");
-    if (close) {
-      close.closest("#panel").replaceChildren();
+    if (event.target.closest("[data-close-panel]")) {
+      closePanel();
       return;
     }
     var refresh = event.target.closest("[data-board-refresh]");
