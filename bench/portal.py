@@ -56,23 +56,22 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace) -> None:
+    from bench import data
     from milestones.certificate import signoff_certificate_pdf
     from milestones.signoff import signoff_chain_verify
-    from tests.portal.conftest import awaiting_milestone, decide
-    from tests.projects.factories import CardFactory, ContactFactory, ProjectFactory
 
     print(f"database: {connection.vendor}")
     for size in args.cards:
-        project = ProjectFactory()
-        contact = ContactFactory(client=project.client).user
+        project = data.project()
+        contact = data.contact(project.client)
         for n in range(size):
-            CardFactory(
-                project=project,
+            data.card(
+                project,
                 client_visible=n % 2 == 0,
                 responsible="client" if n % 10 == 0 else "team",
             )
         for n in range(5):
-            decide(awaiting_milestone(project, project.pm, f"M{n}"), contact)
+            data.decide(data.awaiting_milestone(project, f"M{n}"), contact)
         http = HttpClient()
         http.force_login(contact)
         url = reverse("portal:project", args=[project.pk])
@@ -80,11 +79,11 @@ def run(args: argparse.Namespace) -> None:
         ms, queries = timed(lambda url=url, http=http: http.get(url), repeat=15)
         print(f"portal project page, {size:>5} cards: {ms:7.1f} ms median, {queries} queries")
 
-    project = ProjectFactory()
-    contact = ContactFactory(client=project.client).user
-    milestones = [awaiting_milestone(project, project.pm, f"S{n}") for n in range(args.signoffs)]
+    project = data.project()
+    contact = data.contact(project.client)
+    milestones = [data.awaiting_milestone(project, f"S{n}") for n in range(args.signoffs)]
     start = time.perf_counter()
-    signoffs = [decide(milestone, contact) for milestone in milestones]
+    signoffs = [data.decide(milestone, contact) for milestone in milestones]
     elapsed = time.perf_counter() - start
     print(f"sign-offs recorded: {args.signoffs / elapsed:7.1f} per second (one process)")
 

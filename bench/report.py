@@ -32,20 +32,20 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import data as bench_data  # noqa: E402
 from milestones.models import Milestone  # noqa: E402
 from projects.models import Project, TaskCard, User  # noqa: E402
 from reports import rendering, services  # noqa: E402
 from reports.models import ReportDelivery  # noqa: E402
 from reports.periods import Week  # noqa: E402
 from reports.selectors import report_data  # noqa: E402
-from tests.projects.factories import ContactFactory, ProjectFactory, UserFactory  # noqa: E402
 
 STATUSES = ["done", "done", "done", "in_progress", "todo", "in_review", "blocked", "todo"]
 
 
 def project_with_cards(cards: int, *, pm: User, client_reports: bool = False) -> Project:
     today = timezone.localdate()
-    project = ProjectFactory(
+    project = bench_data.project(
         pm=pm,
         name=f"Project with {cards} cards 项目",
         start_date=today - datetime.timedelta(days=120),
@@ -138,12 +138,13 @@ class SizeOnlyBackend(BaseEmailBackend):
 
 
 def weekly_figures(projects: int) -> None:
-    UserFactory.create_batch(2, role=User.Role.MANAGER)
-    pms = UserFactory.create_batch(10, role=User.Role.PM)
+    for _ in range(2):
+        bench_data.user(User.Role.MANAGER)
+    pms = [bench_data.user(User.Role.PM) for _ in range(10)]
     for number in range(projects):
         project = project_with_cards(50, pm=pms[number % len(pms)], client_reports=number % 4 == 0)
         if number % 4 == 0:
-            ContactFactory(client=project.client)
+            bench_data.contact(project.client)
     week = Week.last_complete()
     settings.EMAIL_BACKEND = "__main__.SizeOnlyBackend"
     start = time.perf_counter()
@@ -187,7 +188,7 @@ def main() -> None:
         rendering.html_to_pdf("<p>warm-up: fonts and WeasyPrint's caches</p>")
         # The job first: this process's peak memory is then the job's, not the big renders'.
         weekly_figures(args.projects)
-        render_figures(args.cards, UserFactory(role=User.Role.PM))
+        render_figures(args.cards, bench_data.user(User.Role.PM))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -1,13 +1,12 @@
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from django.core.cache import caches
+from django.core.files.base import ContentFile
 from django.test import Client as HttpClient
 
 from milestones.models import Phase
-from projects.models import Project, User
+from projects.models import Project, TaskCard, User
 from tests.milestones.factories import (
     CriterionFactory,
     MilestoneFactory,
@@ -17,6 +16,7 @@ from tests.milestones.factories import (
 from tests.notifications.factories import NotificationFactory
 from tests.projects.factories import CardFactory, ContactFactory, ProjectFactory, UserFactory
 from tests.reports.factories import StatusReportFactory
+from tests.support import ProjectObjects, RunningWorker
 
 
 @pytest.fixture(autouse=True)
@@ -69,25 +69,19 @@ def anonymous() -> HttpClient:
     return HttpClient()
 
 
-def client_for(user: User) -> HttpClient:
-    http = HttpClient()
-    http.force_login(user)
-    return http
-
-
-@dataclass
-class ProjectObjects:
-    """One object of every kind in one project, by the URL keyword that names it."""
-
-    project: Project
-    ids: dict[str, int]
-
-
 @pytest.fixture
 def project_objects(project: Project, pm: User, client_contact: User) -> ProjectObjects:
     milestone = MilestoneFactory(phase=project.phases.get(kind=Phase.Kind.PROTOTYPE))
     version = VersionFactory(deliverable__milestone=milestone, uploaded_by=pm)
-    card = CardFactory(project=project, milestone=milestone, client_visible=True)
+    # The client's to do, with their file: every portal page of a card answers for it.
+    card = CardFactory(
+        project=project,
+        milestone=milestone,
+        client_visible=True,
+        responsible=TaskCard.Responsible.CLIENT,
+        attachment=ContentFile(b"%PDF-1.4 client's notes", name="notes.pdf"),
+        attachment_name="notes.pdf",
+    )
     ids = {
         "project_id": project.pk,
         "phase_id": milestone.phase_id,
@@ -101,19 +95,6 @@ def project_objects(project: Project, pm: User, client_contact: User) -> Project
         "report_id": StatusReportFactory(project=project, audience="client").pk,
     }
     return ProjectObjects(project=project, ids=ids)
-
-
-class RunningWorker:
-    """A real Celery worker thread consuming from the configured broker."""
-
-    def __init__(self, app: object) -> None:
-        self.app = app
-
-    def wait_for(self, condition: object, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            assert time.monotonic() < deadline, "the worker did not finish in time"
-            time.sleep(0.05)
 
 
 @pytest.fixture

@@ -1,13 +1,20 @@
 """Default-deny and isolation, over every URL pattern the site has (new ones included)."""
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 
 from projects.models import User
-from tests.conftest import ProjectObjects, client_for
 from tests.projects.factories import UserFactory
-from tests.urlwalk import Route, routes
+from tests.support import ProjectObjects, client_for
+from tests.urlwalk import (
+    DUMMY,
+    is_portal,
+    is_shared,
+    is_workspace,
+    routes,
+    snapshot,
+    url_with,
+)
 
 # Reachable without logging in; everything else must send an anonymous visitor to log in.
 ANONYMOUS_ALLOWED = {
@@ -19,23 +26,40 @@ ANONYMOUS_ALLOWED = {
     "healthz",
     "invitation_accept",
 }
-DUMMY = {"uidb64": "MQ", "token": "set-password"}
 
-
-def url_with(route: Route, values: dict[str, object]) -> str:
-    missing = route.kwargs - values.keys()
-    assert not missing, f"{route.name}: add an object for {sorted(missing)} to project_objects"
-    return reverse(route.name, kwargs={name: values[name] for name in route.kwargs})
-
-
-def snapshot() -> dict[str, list[dict]]:
-    """Every row of the product's own tables."""
-    labels = {"projects", "milestones", "notifications", "reports"}
-    return {
-        model._meta.label: list(model.objects.order_by("pk").values())
-        for model in apps.get_models()
-        if model._meta.app_label in labels
-    }
+# Named here so that a walk whose filter lost them (or matches nothing) fails.
+PORTAL_PAGES = {
+    "portal:home",
+    "portal:project",
+    "portal:feedback",
+    "portal:card_done",
+    "portal:card_attachment",
+    "portal:version_download",
+    "portal:signoff",
+    "reports:portal_download",
+}
+WORKSPACE_PAGES = {
+    "projects:list",
+    "projects:detail",
+    "projects:board",
+    "projects:card",
+    "milestones:phase_edit",
+    "milestones:milestone_add",
+    "milestones:milestone",
+    "milestones:milestone_edit",
+    "milestones:criterion_add",
+    "milestones:criterion_met",
+    "milestones:deliverable_add",
+    "milestones:upload",
+    "milestones:download",
+    "milestones:submit",
+    "milestones:complete",
+    "milestones:signoff_ledger",
+    "invitation_send",
+    "reports:archive",
+    "reports:project",
+    "reports:download",
+}
 
 
 def test_every_page_outside_the_allow_list_sends_anonymous_visitors_to_login(
@@ -81,25 +105,58 @@ def test_outsiders_get_404_on_every_object_url_and_change_nothing(
     assert snapshot() == before
 
 
-def test_client_contact_gets_404_on_every_workspace_page(
+def test_the_sides_of_the_site_are_told_apart() -> None:
+    names = {route.name: route for route in routes()}
+    assert PORTAL_PAGES - {name for name, route in names.items() if is_portal(route)} == set()
+    assert WORKSPACE_PAGES - {n for n, route in names.items() if is_workspace(route)} == set()
+    assert {name for name, route in names.items() if is_shared(route)} == {
+        "milestones:signoff_certificate"
+    }
+    assert not any(is_workspace(route) for route in names.values() if is_portal(route))
+
+
+def test_a_client_contact_opens_every_portal_page_and_gets_404_on_every_workspace_page(
     client_contact: User, project_objects: ProjectObjects
 ) -> None:
+    """With the ids of their own project: the portal's pages and files, and the certificate of
+    their organisation's sign-off, open; every workspace page (milestones' too) is 404."""
     http = client_for(client_contact)
-    workspace = [route for route in routes() if route.name.startswith("projects:")]
-    assert workspace
+    portal, shared, workspace = [], [], []
     before = snapshot()
-    for route in workspace:
-        url = url_with(route, project_objects.ids)
-        assert http.get(url).status_code == 404, url
-        assert http.post(url, {"title": "x"}).status_code in (404, 405), url
-    assert snapshot() == before
-
-
-def test_internal_users_get_404_in_the_portal(pm: User, project_objects: ProjectObjects) -> None:
-    http = client_for(pm)
     for route in routes():
-        if route.name.startswith("portal:"):
-            assert http.get(url_with(route, project_objects.ids)).status_code == 404
+        url = url_with(route, DUMMY | project_objects.ids)
+        if is_portal(route) or is_shared(route):
+            response = http.get(url)
+            # A page, a file, or a form's own address, which sends them to the form's page.
+            assert response.status_code in (200, 302), f"GET {url}"
+            if response.status_code == 302:
+                assert response.url.startswith(reverse("portal:home")), f"GET {url}"
+            (portal if is_portal(route) else shared).append(route.name)
+        elif is_workspace(route):
+            assert http.get(url).status_code == 404, f"GET {url}"
+            assert http.post(url, {"title": "x"}).status_code in (404, 405), f"POST {url}"
+            workspace.append(route.name)
+    assert snapshot() == before
+    assert PORTAL_PAGES - set(portal) == set()
+    assert shared == ["milestones:signoff_certificate"]
+    assert WORKSPACE_PAGES - set(workspace) == set()
+
+
+@pytest.mark.parametrize("persona", ["manager", "pm", "member"])
+def test_internal_users_get_404_in_the_portal(
+    request, persona: str, project_objects: ProjectObjects
+) -> None:
+    http = client_for(request.getfixturevalue(persona))
+    visited = set()
+    before = snapshot()
+    for route in routes():
+        if is_portal(route):
+            url = url_with(route, project_objects.ids)
+            assert http.get(url).status_code == 404, f"GET {url}"
+            assert http.post(url, {"text": "x"}).status_code in (404, 405), f"POST {url}"
+            visited.add(route.name)
+    assert snapshot() == before
+    assert PORTAL_PAGES - visited == set()
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from django.test import RequestFactory
 
 from clientprogress import access
 from projects.models import User
-from tests.conftest import ProjectObjects
 from tests.projects.factories import UserFactory
+from tests.support import ProjectObjects
 
 WORKSPACE = {
     "card_id": access.card_for_user,

@@ -1,31 +1,6 @@
 """Settings come from the environment and fail loudly; production settings pass --deploy."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION = {
-    "DEBUG": "false",
-    "SECRET_KEY": "k" * 20 + "-production-test-key-0123456789-abcdefghij",
-    "ALLOWED_HOSTS": "progress.example.com",
-    "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:////tmp/cp-deploy-check.sqlite3"),
-    "EMAIL_URL": "smtp://mailer:secret@smtp.example.com:587",
-}
-
-
-def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    # Only what a production process would have: nothing the test run itself set.
-    clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=clean | env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.support import PRODUCTION, manage
 
 
 def test_deploy_check_passes_with_production_settings() -> None:

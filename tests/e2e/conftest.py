@@ -7,9 +7,6 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from projects.models import User
-from tests.projects.factories import PASSWORD
-
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
 # body are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -55,11 +52,3 @@ def new_page(browser: Browser, live_server: object) -> Iterator[Callable[[], Pag
 @pytest.fixture
 def page(new_page: Callable[[], Page]) -> Page:
     return new_page()
-
-
-def log_in(page: Page, user: User, password: str = PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()

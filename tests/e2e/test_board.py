@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from projects import services
 from projects.models import Project, TaskCard, User
-from tests.e2e.conftest import log_in
+from tests.e2e.support import log_in
 from tests.projects.factories import CardFactory
 
 pytestmark = pytest.mark.e2e

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from projects.models import Project, User
-from tests.e2e.conftest import log_in
+from tests.e2e.support import log_in
 
 pytestmark = pytest.mark.e2e
 

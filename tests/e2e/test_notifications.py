@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 
 from notifications.models import Notification
 from projects.models import Project, User
-from tests.e2e.conftest import log_in
+from tests.e2e.support import log_in
 from tests.notifications.factories import NotificationFactory
 
 pytestmark = pytest.mark.e2e

@@ -6,10 +6,10 @@ from playwright.sync_api import Page, expect
 
 from milestones.models import SignOff
 from projects.models import Project, TaskCard, User
-from tests.conftest import RunningWorker
-from tests.e2e.conftest import log_in
-from tests.portal.conftest import awaiting_milestone
+from tests.e2e.support import log_in
+from tests.portal.support import awaiting_milestone
 from tests.projects.factories import CardFactory
+from tests.support import RunningWorker
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ from projects.models import Project, User
 from reports.models import StatusReport
 from reports.periods import Week
 from reports.services import report_render_weekly
-from tests.e2e.conftest import log_in
+from tests.e2e.support import log_in
 from tests.projects.factories import CardFactory
 
 pytestmark = pytest.mark.e2e

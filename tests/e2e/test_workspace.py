@@ -4,7 +4,7 @@ from playwright.sync_api import Page, expect
 from milestones.models import Milestone, Phase
 from notifications.models import Notification
 from projects.models import Project, User
-from tests.e2e.conftest import log_in
+from tests.e2e.support import log_in
 from tests.milestones.factories import CriterionFactory, MilestoneFactory
 
 pytestmark = pytest.mark.e2e

@@ -14,7 +14,6 @@ from django.utils.formats import date_format
 from milestones.models import DeliverableVersion, Milestone, Phase
 from notifications.models import Notification
 from projects.models import Activity, Project, User
-from tests.conftest import client_for
 from tests.milestones.factories import (
     CriterionFactory,
     DeliverableFactory,
@@ -22,6 +21,7 @@ from tests.milestones.factories import (
     VersionFactory,
 )
 from tests.projects.factories import ContactFactory
+from tests.support import client_for
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -27,7 +27,7 @@ from notifications.services import (
 from notifications.tasks import send_notification_email
 from projects.models import Project, User
 from tests.notifications.factories import NotificationFactory
-from tests.test_settings import PRODUCTION, manage
+from tests.support import PRODUCTION, manage
 
 EmailState = Notification.EmailState
 

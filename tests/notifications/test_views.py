@@ -6,8 +6,8 @@ from django.urls import reverse
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
 from projects.models import Project, User
-from tests.conftest import client_for
 from tests.notifications.factories import NotificationFactory
+from tests.support import client_for
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

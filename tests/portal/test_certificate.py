@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from tests.conftest import client_for
-from tests.portal.conftest import awaiting_milestone, decide
+from tests.portal.support import awaiting_milestone, decide
+from tests.support import client_for
 
 
 def pdf_text(content: bytes) -> str:

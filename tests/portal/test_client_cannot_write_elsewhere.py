@@ -1,6 +1,5 @@
-from tests.conftest import ProjectObjects, client_for
-from tests.test_access import DUMMY, snapshot, url_with
-from tests.urlwalk import routes
+from tests.support import ProjectObjects, client_for
+from tests.urlwalk import DUMMY, is_portal, routes, snapshot, url_with
 
 
 def test_a_client_contact_posting_to_any_non_portal_object_url_changes_nothing(
@@ -12,7 +11,7 @@ def test_a_client_contact_posting_to_any_non_portal_object_url_changes_nothing(
     targets = [
         route
         for route in routes()
-        if not route.name.startswith("portal:") and route.kwargs & project_objects.ids.keys()
+        if not is_portal(route) and route.kwargs & project_objects.ids.keys()
     ]
     assert {"invitation_send", "milestones:signoff_ledger", "milestones:signoff_certificate"} <= {
         r.name for r in targets

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from projects.models import Activity, ClientContact, User
 from projects.portal.services import contact_invite, invitation_path
-from tests.conftest import client_for
 from tests.projects.factories import ContactFactory, UserFactory
+from tests.support import client_for
 
 NEW_PASSWORD = "a brand new secret 42"
 

@@ -9,11 +9,11 @@ from django.utils import timezone
 from milestones.models import Phase
 from notifications.models import Notification
 from projects.models import Activity, Project, TaskCard, User
-from tests.conftest import ProjectObjects, client_for
 from tests.milestones.factories import CriterionFactory, MilestoneFactory
-from tests.portal.conftest import awaiting_milestone, decide
+from tests.portal.support import awaiting_milestone, decide
 from tests.projects.factories import CardFactory, ProjectFactory
-from tests.urlwalk import routes
+from tests.support import ProjectObjects, client_for
+from tests.urlwalk import is_portal, routes
 
 MARKER = "INTERNAL-ONLY-7731"
 
@@ -268,7 +268,7 @@ def test_internal_data_never_appears_on_any_portal_page(client_contact, internal
         "project_id": internal_data.pk,
         "milestone_id": internal_data.phases.get(kind=Phase.Kind.DEV_TEST).milestones.get().pk,
     }
-    pages = [r for r in routes() if r.name.startswith("portal:") and r.kwargs <= ids.keys()]
+    pages = [r for r in routes() if is_portal(r) and r.kwargs <= ids.keys()]
     assert len(pages) >= 3
     for route in pages:
         for htmx in ({}, {"HTTP_HX_REQUEST": "true"}):

@@ -11,10 +11,10 @@ from milestones.models import Milestone, SignOff
 from milestones.signoff import SignOffRefused, client_ip, sha256_of, signoff_record_hash
 from notifications.models import Notification
 from projects.models import TaskCard, User
-from tests.conftest import client_for
 from tests.milestones.factories import MilestoneFactory, VersionFactory
-from tests.portal.conftest import BUILD, NOTES, awaiting_milestone, decide, post_decision
+from tests.portal.support import BUILD, NOTES, awaiting_milestone, decide, post_decision
 from tests.projects.factories import ContactFactory
+from tests.support import client_for
 
 
 def test_approving_records_the_signer_the_files_and_the_evidence(client_contact, awaiting, pm):

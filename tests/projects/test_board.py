@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Activity, Project, TaskCard, User
-from tests.conftest import client_for
 from tests.milestones.factories import MilestoneFactory
 from tests.projects.factories import CardFactory, UserFactory
+from tests.support import client_for
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

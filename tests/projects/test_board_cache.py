@@ -17,9 +17,9 @@ from milestones.services import milestone_create, milestone_update
 from projects import services
 from projects.models import Project, TaskCard, User
 from projects.portal.services import card_mark_done_by_client
-from tests.conftest import client_for
 from tests.milestones.factories import MilestoneFactory
 from tests.projects.factories import CardFactory, ProjectFactory, UserFactory
+from tests.support import client_for
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ANY_TOKEN = re.compile(r"[A-Za-z0-9]{64}")

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from milestones.models import Milestone, Phase
 from projects.models import Project, TaskCard, User
-from tests.conftest import client_for
 from tests.projects.factories import CardFactory, ProjectFactory, UserFactory
+from tests.support import client_for
 
 
 def test_pm_sees_own_projects_and_not_others(pm: User, project: Project) -> None:

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from milestones.models import Milestone, Phase
 from projects.models import Activity, Project, User
-from tests.conftest import client_for
 from tests.milestones.factories import MilestoneFactory
 from tests.projects.factories import CardFactory, ClientFactory, ProjectFactory, UserFactory
+from tests.support import client_for
 
 
 def names(response: object) -> set[str]:

@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from milestones.models import Phase
 from projects.models import Project, TaskCard, User
-from tests.conftest import client_for
 from tests.milestones.factories import (
     CriterionFactory,
     DeliverableFactory,
@@ -13,6 +12,7 @@ from tests.milestones.factories import (
     VersionFactory,
 )
 from tests.projects.factories import CardFactory
+from tests.support import client_for
 
 PAYLOAD = (
     '<script>alert(1)</script>" onmouseover="alert(2)'

@@ -1,49 +1,14 @@
 import datetime
-import subprocess
-import zoneinfo
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 import time_machine
 
 from milestones.models import Milestone, Phase
-from projects.models import Project, TaskCard, User
+from projects.models import TaskCard, User
 from tests.milestones.factories import MilestoneFactory, SignOffFactory
-from tests.projects.factories import CardFactory, ClientFactory, ProjectFactory
-
-BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
-MARKER = "INTERNAL-ONLY-7Q"
-# Wednesday of ISO week 2026-W08: the week reported on, 2026-W07, ran 9 to 15 February.
-NOW = datetime.datetime(2026, 2, 18, 10, 0, tzinfo=BERLIN)
-
-
-def pdf_text(content: bytes, *, layout: bool = True) -> str:
-    """The PDF's text: as laid out on the page, or else in reading order (table cells whole)."""
-    result = subprocess.run(
-        ["pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8", "-", "-"],
-        input=content,
-        capture_output=True,
-        check=True,
-    )
-    return result.stdout.decode()
-
-
-def at(day: int, hour: int = 12) -> datetime.datetime:
-    return datetime.datetime(2026, 2, day, hour, tzinfo=BERLIN)
-
-
-def card(project: Project, title: str, *, created: int = 1, **fields: object) -> TaskCard:
-    """A card as it stands now, created on that day of February (not today)."""
-    made = CardFactory(project=project, title=title, **fields)
-    TaskCard.objects.filter(pk=made.pk).update(created_at=at(created, 9))
-    return made
-
-
-@dataclass
-class Week7:
-    project: Project
-    pm: User
+from tests.projects.factories import ClientFactory, ProjectFactory
+from tests.reports.support import MARKER, NOW, Week7, at, card
 
 
 @pytest.fixture

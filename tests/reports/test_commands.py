@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from reports.models import StatusReport
-from tests.reports.conftest import MARKER, Week7, pdf_text
+from tests.reports.support import MARKER, Week7, pdf_text
 
 
 def test_render_report_writes_a_finished_week_and_stores_it(week7: Week7, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from reports.models import StatusReport
 from reports.periods import Week
 from reports.selectors import report_data
 from reports.services import report_render_weekly
-from tests.reports.conftest import MARKER, NOW, Week7, pdf_text
+from tests.reports.support import MARKER, NOW, Week7, pdf_text
 
 W07 = Week.parse("2026-W07")
 

@@ -12,7 +12,7 @@ import pytest
 from reports.periods import Week
 from reports.rendering import ASSET_BASE, RefusedURL, StaticOnlyFetcher, html_to_pdf
 from reports.services import report_render_weekly
-from tests.reports.conftest import Week7, card, pdf_text
+from tests.reports.support import Week7, card, pdf_text
 
 
 class Bait:

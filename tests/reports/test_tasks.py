@@ -6,7 +6,7 @@ from clientprogress.celery import app
 from clientprogress.tasks import heartbeat
 from reports import tasks
 from reports.models import ReportDelivery, StatusReport
-from tests.reports.test_weekly import make_portfolio
+from tests.reports.support import make_portfolio
 
 
 def test_two_beats_through_the_worker_send_each_mail_once(celery_worker, mailoutbox) -> None:

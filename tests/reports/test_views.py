@@ -7,9 +7,9 @@ from projects.models import Project, User
 from reports.models import StatusReport
 from reports.periods import Week
 from reports.tasks import render_requested_report
-from tests.conftest import client_for
 from tests.projects.factories import ProjectFactory, UserFactory
 from tests.reports.factories import StatusReportFactory
+from tests.support import client_for
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

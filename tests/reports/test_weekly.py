@@ -7,9 +7,7 @@ import email.policy
 import hashlib
 import io
 import threading
-import zoneinfo
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pypdf
 import pytest
@@ -20,57 +18,16 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
-from projects.models import Project, TaskCard, User
 from reports import services, tasks
 from reports.models import ReportDelivery, StatusReport
-from reports.periods import Week
 from reports.selectors import report_url
-from tests.projects.factories import ContactFactory, ProjectFactory, UserFactory
-from tests.reports.conftest import MARKER, card, pdf_text
-
-# Monday of 2026-W08, 08:00 in Berlin: the job reports on 2026-W07.
-MONDAY = datetime.datetime(2026, 2, 16, 8, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
-W07 = Week.parse("2026-W07")
-
-
-@dataclass
-class Portfolio:
-    manager: User
-    pm: User
-    other_pm: User
-    contact: User
-    internal_only: Project
-    shared: Project
+from tests.reports.support import MARKER, MONDAY, W07, Portfolio, make_portfolio, pdf_text
 
 
 @pytest.fixture
 def monday() -> Iterator[None]:
     with time_machine.travel(MONDAY, tick=False):
         yield
-
-
-def make_portfolio() -> Portfolio:
-    manager = UserFactory(role=User.Role.MANAGER, email="boss@example.com", full_name="Mia Boss")
-    pm = UserFactory(role=User.Role.PM, email="paula@example.com")
-    other_pm = UserFactory(role=User.Role.PM, email="otto@example.com")
-    UserFactory(role=User.Role.MEMBER, email="member@example.com")
-    start, end = datetime.date(2026, 1, 5), datetime.date(2026, 6, 30)
-    internal_only = ProjectFactory(pm=pm, name="Warehouse scanners", start_date=start, end_date=end)
-    shared = ProjectFactory(
-        pm=other_pm, name="Shop relaunch", mail_client_reports=True, start_date=start, end_date=end
-    )
-    ProjectFactory(pm=pm, name="Old archive", status=Project.Status.ARCHIVED)
-    contact = ContactFactory(client=shared.client, user__email="cto@client.example").user
-    for project in (internal_only, shared):
-        card(project, f"Internal note {MARKER}", due_date=W07.first_day)
-        card(
-            project,
-            "Client data export",
-            responsible=TaskCard.Responsible.CLIENT,
-            client_visible=True,
-            due_date=W07.first_day,
-        )
-    return Portfolio(manager, pm, other_pm, contact, internal_only, shared)
 
 
 @pytest.fixture
