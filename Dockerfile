@@ -44,15 +44,19 @@ COPY notifications ./notifications
 COPY reports ./reports
 COPY templates ./templates
 COPY static ./static
+COPY locale ./locale
 
-# Static files are collected into the image (var/staticfiles) and served by WhiteNoise.
-# The SECRET_KEY here exists only for this one command and is not part of the image's environment.
+# Static files are collected into the image (var/staticfiles) and served by WhiteNoise, and the
+# translation catalogues are compiled (the .mo files are not in the repository).
+# The SECRET_KEY here exists only for these commands and is not part of the image's environment.
 # Without REDIS_URL the settings create var/broker/ for the filesystem broker; this build step
 # does not need it, so it is removed rather than left behind owned by root.
 # var/ belongs to the app user: beat keeps its schedule there, and var/media (uploads, PDFs)
 # is where the `media` volume is mounted; a new named volume takes over this ownership.
 RUN DEBUG=false SECRET_KEY=collectstatic-only-not-used-at-run-time \
         python manage.py collectstatic --noinput \
+    && DEBUG=false SECRET_KEY=collectstatic-only-not-used-at-run-time \
+        python manage.py compile_catalogues \
     && rm -rf var/broker \
     && mkdir -p var/media \
     && chown app:app var var/media

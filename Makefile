@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint sample-report clean
+.PHONY: run test messages extract-messages lint sample-report clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -13,8 +13,18 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# The translation catalogues (.mo) are build output, compiled from locale/*/LC_MESSAGES/*.po.
+messages: export DEBUG ?= true
+messages: $(STAMP)
+	$(BIN)/python manage.py compile_catalogues
+
+# After adding or changing a string: brings its msgid into every .po, to be translated there.
+extract-messages: export DEBUG ?= true
+extract-messages: $(STAMP)
+	$(BIN)/python manage.py extract_catalogues
+
 run: export DEBUG ?= true
-run: $(STAMP)
+run: $(STAMP) messages
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -22,7 +32,7 @@ run: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
 test: export DEBUG ?= true
-test: $(STAMP)
+test: $(STAMP) messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -30,7 +40,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 sample-report: export DEBUG ?= true
-sample-report: $(STAMP)
+sample-report: $(STAMP) messages
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

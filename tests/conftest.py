@@ -19,6 +19,16 @@ from tests.reports.factories import StatusReportFactory
 from tests.support import ProjectObjects, RunningWorker
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _compiled_catalogues() -> None:
+    """The .mo files are build output: a plain `pytest` on a fresh checkout compiles them, and
+    a .po edited since the last build is compiled again."""
+    from clientprogress import catalogues
+
+    for po in catalogues.stale_catalogues():
+        catalogues.compile_catalogue(po)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords_and_private_media(settings: object, tmp_path: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
