@@ -17,10 +17,9 @@ from django.utils import translation
 
 from clientprogress import catalogues
 from projects.models import Project, User
-from tests.conftest import ProjectObjects, client_for
 from tests.projects.factories import PASSWORD, UserFactory
-from tests.test_access import DUMMY, url_with
-from tests.urlwalk import routes
+from tests.support import ProjectObjects, client_for
+from tests.urlwalk import DUMMY, routes, url_with
 
 ZH_PO = catalogues.po_path("zh_Hans")
 DJANGO_DIR = Path(translation.__file__).resolve().parent.parent.parent
