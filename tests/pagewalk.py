@@ -13,6 +13,7 @@ from projects.models import User
 
 from .support import client_for
 
+DEMO_PASSWORD = "demo-pass-2026"
 # Not pages: files, the admin, switching language, leaving.
 SKIPPED_PREFIXES = ("/static/", "/media/", "/admin/", "/i18n/", "/accounts/logout/")
 
