@@ -151,6 +151,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the login form field that holds the e-mail address
+# Counted per address as the user lookup reads it (any case, no spaces), on every login page.
+AXES_USERNAME_CALLABLE = "clientprogress.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # X-Forwarded-For is believed only when operators say how many proxies stand in front;
