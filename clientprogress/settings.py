@@ -8,9 +8,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+# Everything the app writes to disk by default lives here: the SQLite file, media, mail,
+# broker and result files, beat's schedule. A test run takes one of its own (tests/isolation.py)
+# so that it never shares them with a `make run` in the same checkout.
+VAR_DIR = BASE_DIR / (env.str("VAR_DIR", default="") or "var")  # relative: in the project
 
 
 def env_bool(name: str, *, default: bool) -> bool:
@@ -214,6 +218,9 @@ else:
     }
     CELERY_RESULT_BACKEND = f"file://{_broker_dir / 'results'}"
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+# Workers take tasks from this queue only: processes that share a broker (a Redis database, the
+# broker folder) but not a database, such as a test run beside a `make run`, stay apart.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
