@@ -7,9 +7,13 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+# Everything the app writes to disk by default lives here: the SQLite file, media, mail,
+# broker and result files, beat's schedule. A test run takes one of its own (tests/isolation.py)
+# so that it never shares them with a `make run` in the same checkout.
+VAR_DIR = BASE_DIR / (env.str("VAR_DIR", default="") or "var")  # relative: in the project
 
 
 def env_bool(name: str, *, default: bool) -> bool:
@@ -150,6 +154,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the login form field that holds the e-mail address
+# Counted per address as the user lookup reads it (any case, no spaces), on every login page.
+AXES_USERNAME_CALLABLE = "clientprogress.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # X-Forwarded-For is believed only when operators say how many proxies stand in front;
@@ -212,6 +218,9 @@ else:
     }
     CELERY_RESULT_BACKEND = f"file://{_broker_dir / 'results'}"
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+# Workers take tasks from this queue only: processes that share a broker (a Redis database, the
+# broker folder) but not a database, such as a test run beside a `make run`, stay apart.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -1,3 +1,4 @@
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -115,6 +116,10 @@ def celery_worker(transactional_db: None) -> Iterator[RunningWorker]:
 
     from clientprogress.celery import app
 
-    app.control.purge()  # messages left by earlier runs are not this test's
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    app.control.purge()  # messages left by earlier tests are not this test's
+    # Named after the run's own queue: the default name is a development worker's on this host.
+    hostname = f"{app.conf.task_default_queue}@{socket.gethostname()}"
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, shutdown_timeout=10, hostname=hostname
+    ):
         yield RunningWorker(app)

@@ -23,8 +23,10 @@ PRODUCTION = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    # Only what a production process would have: nothing the test run itself set.
-    clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    # Only what a production process would have: nothing the test run itself set but its own
+    # folder (settings create the broker folders in it, never in the checkout's var/).
+    kept = ("PATH", "HOME", "LANG", "VAR_DIR")
+    clean = {k: os.environ[k] for k in kept if k in os.environ}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

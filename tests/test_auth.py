@@ -1,8 +1,10 @@
 import re
 
 from django.core import mail
+from django.test import RequestFactory
 from django.urls import reverse
 
+from clientprogress.auth import lockout_username
 from projects.models import User
 from tests.projects.factories import PASSWORD
 
@@ -39,6 +41,61 @@ def test_repeated_failures_lock_the_account_for_that_address(anonymous, pm: User
     # Another account from the same address is not locked.
     other = User.objects.create_user("pm2@example.com", PASSWORD, role=User.Role.PM)
     assert login(anonymous, other.email, PASSWORD).status_code == 302
+
+
+def test_login_ignores_spaces_around_the_address(anonymous, pm: User) -> None:
+    response = login(anonymous, "  PM@Example.com ", PASSWORD)
+    assert response.status_code == 302
+    assert anonymous.session["_auth_user_id"] == str(pm.pk)
+
+
+def test_the_lockout_names_an_address_as_the_user_lookup_reads_it() -> None:
+    request = RequestFactory().post("/accounts/login/", {"username": " PM@Example.COM\t"})
+    assert lockout_username(request, {"username": " PM@Example.COM "}) == "pm@example.com"
+    assert lockout_username(request, None) == "pm@example.com"
+    assert lockout_username(request, {"username": "\uff30\uff2d@example.com"}) == "pm@example.com"
+    assert lockout_username(RequestFactory().post("/accounts/login/"), None) is None
+
+
+def test_failures_in_another_case_lock_the_address_in_every_case(
+    anonymous, pm: User, settings
+) -> None:
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        spelling = ["PM@example.com", "pm@EXAMPLE.com", " Pm@Example.Com "][attempt % 3]
+        login(anonymous, spelling, "wrong")
+    response = login(anonymous, "  PM@Example.com ", PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in anonymous.session
+    assert login(anonymous, "pm@example.com", PASSWORD).status_code == 429
+
+
+def test_the_admin_login_shares_the_lockout_whatever_the_case(
+    anonymous, manager: User, settings
+) -> None:
+    manager.is_staff = True
+    manager.save(update_fields=["is_staff"])
+    admin_login = reverse("admin:login")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        spelling = "MANAGER@example.com" if attempt % 2 else " manager@Example.COM "
+        anonymous.post(admin_login, {"username": spelling, "password": "wrong"})
+    correct = {"username": "Manager@Example.com", "password": PASSWORD}
+    response = anonymous.post(admin_login, correct)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in anonymous.session
+    # The lock is the account's, not the page's: our login page refuses it as well.
+    assert login(anonymous, "manager@example.com", PASSWORD).status_code == 429
+
+
+def test_a_success_clears_failures_counted_under_another_case(
+    anonymous, pm: User, settings
+) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        login(anonymous, "PM@EXAMPLE.COM", "wrong")
+    assert login(anonymous, "PM@EXAMPLE.COM", PASSWORD).status_code == 302
+    anonymous.post(reverse("logout"))
+    # Were the earlier failures kept under their own spelling, this one would lock.
+    login(anonymous, "PM@EXAMPLE.COM", "wrong")
+    assert login(anonymous, "PM@EXAMPLE.COM", PASSWORD).status_code == 302
 
 
 def test_logout_needs_post_and_ends_the_session(anonymous, pm: User) -> None:
