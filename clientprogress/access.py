@@ -19,6 +19,7 @@ from milestones.models import (
     Phase,
     SignOff,
 )
+from milestones.selectors import client_may_download, signed_files
 from projects.models import Project, TaskCard, User
 from projects.selectors import visible_projects
 
@@ -159,9 +160,19 @@ def portal_milestone_for_user(request: HttpRequest, milestone_id: int) -> Milest
 
 
 def portal_version_for_user(request: HttpRequest, version_id: int) -> DeliverableVersion:
+    """A file the client was given (milestones.selectors.client_may_download); a draft answers
+    404 like anything outside their organisation."""
     projects = _portal_projects(request)
     path = "deliverable__milestone__phase__project"
-    return _object_in_projects(projects, DeliverableVersion, version_id, path)
+    version = _object_in_projects(projects, DeliverableVersion, version_id, path)
+    milestone = version.deliverable.milestone
+    newest = not version.deliverable.versions.filter(number__gt=version.number).exists()
+    signed = signed_files(milestone.signoffs.only("manifest"))
+    if not client_may_download(
+        version=version, newest=newest, status=milestone.status, signed=signed
+    ):
+        raise Http404
+    return version
 
 
 def signoff_for_user(request: HttpRequest, signoff_id: int) -> SignOff:

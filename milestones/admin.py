@@ -1,4 +1,9 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from projects.services import project_lock, projects_lock
 
 from .models import (
     AcceptanceCriterion,
@@ -24,6 +29,11 @@ class PhaseAdmin(admin.ModelAdmin):
     list_select_related = ["project"]
     inlines = [MilestoneInline]
 
+    def save_model(self, request: HttpRequest, obj: Phase, form: ModelForm, change: bool) -> None:
+        """The board's milestone filter names the milestones edited inline here."""
+        project_lock(project_id=obj.project_id)
+        super().save_model(request, obj, form, change)
+
 
 class CriterionInline(admin.TabularInline):
     model = AcceptanceCriterion
@@ -38,6 +48,23 @@ class MilestoneAdmin(admin.ModelAdmin):
     search_fields = ["title", "phase__project__code", "phase__project__name"]
     list_select_related = ["phase", "phase__project"]
     inlines = [CriterionInline]
+
+    def save_model(
+        self, request: HttpRequest, obj: Milestone, form: ModelForm, change: bool
+    ) -> None:
+        """The board's milestone filter shows the title at once, on the old project's board
+        too when the milestone moves."""
+        phases = Phase.objects.filter(pk__in={obj.phase_id, form.initial.get("phase")})
+        projects_lock(project_ids=phases.values_list("project_id", flat=True))
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: Milestone) -> None:
+        project_lock(project_id=obj.phase.project_id)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Milestone]) -> None:
+        projects_lock(project_ids=queryset.values_list("phase__project_id", flat=True))
+        super().delete_queryset(request, queryset)
 
 
 class VersionInline(admin.TabularInline):

@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -262,3 +263,33 @@ def project_signoffs(*, project: Project) -> list[SignOff]:
     """The project's sign-off ledger, newest first."""
     signoffs = SignOff.objects.filter(milestone__phase__project=project)
     return list(signoffs.select_related("milestone__phase").order_by("-pk"))
+
+
+# A milestone's files are put to the client when it is submitted for their sign-off; until then
+# they are drafts. A decided milestone keeps showing the files decided on.
+FILES_SHOWN_TO_CLIENT = frozenset(
+    {
+        Milestone.Status.AWAITING_SIGNOFF,
+        Milestone.Status.APPROVED,
+        Milestone.Status.CHANGES_REQUESTED,
+    }
+)
+
+
+def signed_files(signoffs: Iterable[SignOff]) -> set[tuple[int, str]]:
+    """The (version id, SHA-256) of every file the sign-offs' manifests name, whatever was
+    decided: the client decided on exactly these."""
+    return {(entry["version_id"], entry["sha256"]) for s in signoffs for entry in s.manifest}
+
+
+def client_may_download(
+    *, version: DeliverableVersion, newest: bool, status: str, signed: set[tuple[int, str]]
+) -> bool:
+    """Whether a client contact may download a version of their own project: a file one of
+    their decisions names, whatever became of the milestone since, or the newest version of a
+    deliverable whose milestone (in `status`) awaits their sign-off or was decided. A version
+    replaced before anyone signed it, and any file of a milestone not yet submitted, is a
+    draft: it stays with the team."""
+    if (version.pk, version.sha256) in signed:
+        return True
+    return newest and status in FILES_SHOWN_TO_CLIENT

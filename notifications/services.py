@@ -145,6 +145,13 @@ def notification_email_send(*, notification_id: int) -> float | None:
     notification = Notification.objects.select_related("recipient", "project").get(
         pk=notification_id
     )
+    if not notification.recipient.has_usable_password():
+        # Nobody can log in to the account yet: an invited contact chooses a password when they
+        # accept. Until then the address is unconfirmed; the row waits in the app for them.
+        Notification.objects.filter(pk=notification_id, email_state=EmailState.SENDING).update(
+            email_state=EmailState.SKIPPED
+        )
+        return None
     # Closed here whatever happens: Django's backend leaves a connection open when it raises.
     with closing(get_connection()) as smtp:
         try:

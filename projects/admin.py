@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Activity, Client, ClientContact, Project, TaskCard, User
-from .services import project_lock
+from .services import project_lock, projects_lock
 
 
 @admin.register(User)
@@ -25,6 +25,28 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ["email", "full_name", "role", "password1", "password2"]}),
     ]
 
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        """Boards show people by name (or address): a rename shows on them at once."""
+        if change and {"full_name", "email"} & set(form.changed_data):
+            projects_lock(project_ids=_boards_showing(obj))
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        projects_lock(project_ids=_boards_showing(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        projects_lock(project_ids=[pk for user in queryset for pk in _boards_showing(user)])
+        super().delete_queryset(request, queryset)
+
+
+def _boards_showing(user: User) -> set[int]:
+    """The projects whose boards show the user: as PM, team member or a card's assignee."""
+    team = Project.team.through.objects.filter(user=user).values("project_id")
+    cards = TaskCard.objects.filter(assignee=user).values("project_id")
+    projects = Project.objects.filter(Q(pm=user) | Q(pk__in=team) | Q(pk__in=cards))
+    return set(projects.values_list("pk", flat=True))
+
 
 class ClientContactInline(admin.TabularInline):
     model = ClientContact
@@ -37,6 +59,12 @@ class ClientAdmin(admin.ModelAdmin):
     list_display = ["name", "time_zone", "created_at"]
     search_fields = ["name"]
     inlines = [ClientContactInline]
+
+    def save_model(self, request: HttpRequest, obj: Client, form: ModelForm, change: bool) -> None:
+        """Boards show their client's name: a rename shows on all of them at once."""
+        if change:
+            projects_lock(project_ids=obj.projects.values_list("pk", flat=True))
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ClientContact)
@@ -64,12 +92,6 @@ class ProjectAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-def _lock_boards(project_ids: set[int | None]) -> None:
-    """project_lock for each project, in one order, so that two admins never deadlock."""
-    for project_id in sorted(project_ids - {None}):
-        project_lock(project_id=project_id)
-
-
 @admin.register(TaskCard)
 class TaskCardAdmin(admin.ModelAdmin):
     list_display = ["title", "project", "status", "assignee", "due_date", "responsible"]
@@ -84,17 +106,17 @@ class TaskCardAdmin(admin.ModelAdmin):
     ) -> None:
         """Like the board's own writes: an editor with the card open gets a conflict instead of
         overwriting this, and boards (the card's old one too, if it moved) show it at once."""
-        _lock_boards({obj.project_id, form.initial.get("project")})
+        projects_lock(project_ids={obj.project_id, form.initial.get("project")})
         if change:
             obj.version = TaskCard.objects.values_list("version", flat=True).get(pk=obj.pk) + 1
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request: HttpRequest, obj: TaskCard) -> None:
-        _lock_boards({obj.project_id})
+        projects_lock(project_ids={obj.project_id})
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TaskCard]) -> None:
-        _lock_boards(set(queryset.values_list("project_id", flat=True)))
+        projects_lock(project_ids=set(queryset.values_list("project_id", flat=True)))
         super().delete_queryset(request, queryset)
 
 

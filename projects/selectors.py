@@ -5,6 +5,7 @@ import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -22,6 +23,14 @@ def visible_projects(user: User) -> QuerySet[Project]:
         return Project.objects.all()
     team = Project.team.through.objects.filter(user=user).values("project_id")
     return Project.objects.filter(Q(pm=user) | Q(id__in=team))
+
+
+def can_log_in() -> Q:
+    """Accounts someone can log in to: active, with a password. An invited client contact has
+    none until they accept the invitation and choose one (projects.portal.invitations), so this
+    also tells an accepted invitation from one still open. Mail about projects goes to these
+    accounts only: an address typed wrong must not receive a client's reports."""
+    return Q(is_active=True) & ~Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)
 
 
 def local_today(time_zone: str, *, now: datetime.datetime | None = None) -> datetime.date:

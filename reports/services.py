@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from notifications.models import Notification
 from notifications.services import notify
 from projects.models import Project, User
+from projects.selectors import can_log_in
 from projects.services import activity_record
 
 from . import mail, rendering
@@ -219,13 +220,14 @@ def weekly_audiences(project: Project) -> list[str]:
 
 def weekly_recipients() -> dict[int, list[int]]:
     """Recipient id → the ids of the projects their weekly mail covers: managers all, a PM
-    their own, a client contact their organisation's projects that mail the client version."""
+    their own, a client contact their organisation's projects that mail the client version.
+    Only people who can log in: a contact who has not accepted their invitation gets nothing."""
     projects = list(
         Project.objects.filter(status__in=REPORTED_STATUSES)
         .order_by("pk")
         .values("pk", "pm_id", "client_id", "mail_client_reports")
     )
-    active = User.objects.filter(is_active=True)
+    active = User.objects.filter(can_log_in())
     active_pms = set(
         active.filter(pk__in={p["pm_id"] for p in projects}).values_list("pk", flat=True)
     )

@@ -4,10 +4,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clientprogress.access import (
+    can_plan,
     client_only,
     internal_only,
     portal_project_for_user,
     project_for_user,
+    require_planner,
     visible_projects,
 )
 from clientprogress.files import download_response
@@ -37,7 +39,12 @@ def project_reports(request: HttpRequest, project_id: int) -> HttpResponse:
     project = project_for_user(request, project_id)
     if request.method == "GET":
         return _panel(request, project)
-    form = GenerateReportForm(request.POST)
+    if request.POST.get("audience") == StatusReport.Audience.CLIENT:
+        # The client version is published in the client's portal as soon as it is ready.
+        require_planner(request, project)
+    form = GenerateReportForm(
+        request.POST, may_publish=can_plan(user=request.user, project=project)
+    )
     if not form.is_valid():
         return _panel(request, project, form=form, status=400)
     services.report_request(

@@ -101,7 +101,12 @@ def project_objects(project: Project, pm: User, client_contact: User) -> Project
         "deliverable_id": version.deliverable_id,
         "version_id": version.pk,
         "criterion_id": CriterionFactory(milestone=milestone).pk,
-        "signoff_id": SignOffFactory(milestone=milestone, signer=client_contact).pk,
+        # The client decided on the file, so the portal lets them download it.
+        "signoff_id": SignOffFactory(
+            milestone=milestone,
+            signer=client_contact,
+            manifest=[{"version_id": version.pk, "sha256": version.sha256}],
+        ).pk,
         "notification_id": NotificationFactory(recipient=pm, project=project).pk,
         "report_id": StatusReportFactory(project=project, audience="client").pk,
     }

@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from milestones.models import Deliverable, DeliverableVersion, Milestone, Phase, SignOff
-from milestones.selectors import Timeline, project_phases, project_rows, project_timeline
+from milestones.selectors import (
+    Timeline,
+    client_may_download,
+    project_phases,
+    project_rows,
+    project_timeline,
+    signed_files,
+)
 from milestones.signoff import sha256_of, signoff_consent_text, signoff_manifest
 from projects.models import Activity, Project, TaskCard
 from projects.selectors import local_today
@@ -66,7 +73,10 @@ def portal_feedback(*, project: Project) -> list[TaskCard]:
 class DeliverableRow:
     deliverable: Deliverable
     current: DeliverableVersion | None
-    # The approved sign-off whose manifest holds exactly this file, if any.
+    # The newest version the client may download (client_may_download): the current one once
+    # the milestone is submitted, else the newest one a decision named; None before either.
+    shown: DeliverableVersion | None
+    # The approved sign-off whose manifest holds exactly the shown file, if any.
     signed_in: SignOff | None
 
 
@@ -96,16 +106,27 @@ def _milestone_rows(phases: list[Phase], project: Project) -> list[MilestoneRow]
         rows[signoff.milestone_id].signoffs.append(signoff)
         if signoff.decision == SignOff.Decision.APPROVED:
             covered.update({(e["version_id"], e["sha256"]): signoff for e in signoff.manifest})
+    signed = signed_files(signoffs)
     versions = DeliverableVersion.objects.order_by("-number")
     deliverables = Deliverable.objects.filter(milestone__phase__project=project).prefetch_related(
         Prefetch("versions", queryset=versions)
     )
     for deliverable in deliverables.order_by("title", "pk"):
-        current = next(iter(deliverable.versions.all()), None)
-        signed_in = covered.get((current.pk, current.sha256)) if current else None
-        rows[deliverable.milestone_id].deliverables.append(
-            DeliverableRow(deliverable, current, signed_in)
+        row = rows[deliverable.milestone_id]
+        newest_first = list(deliverable.versions.all())
+        shown = next(
+            (
+                version
+                for index, version in enumerate(newest_first)
+                if client_may_download(
+                    version=version, newest=index == 0, status=row.milestone.status, signed=signed
+                )
+            ),
+            None,
         )
+        signed_in = covered.get((shown.pk, shown.sha256)) if shown else None
+        current = newest_first[0] if newest_first else None
+        row.deliverables.append(DeliverableRow(deliverable, current, shown, signed_in))
     return list(rows.values())
 
 

@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import secrets
+from zlib import crc32
 
 from django.conf import settings
 from django.contrib import messages
@@ -60,10 +61,15 @@ def _board_filters(form: BoardFilterForm, user: User) -> BoardFilters:
 
 
 def _cards_html(cards: list[dict]) -> str:
-    """The cards' HTML, each card's reused while its version, its lateness and the language are
-    unchanged: after a write, only the cards it changed are rendered again."""
+    """The cards' HTML, each card's reused while its version, its lateness, its assignee's name
+    and the language are unchanged: after a write, only the cards it changed are rendered again.
+    A person renamed (in the admin) changes their cards without touching the cards' versions,
+    which would make anyone editing one of them start again."""
     template, language = get_template("projects/_cards.html#card"), get_language()
-    keys = [f"card:{c['id']}:{c['version']}:{c['late']}:{language}" for c in cards]
+    keys = [
+        f"card:{c['id']}:{c['version']}:{c['late']}:{language}:{crc32(str(c['assignee']).encode())}"
+        for c in cards
+    ]
     html = fragments.get_many(keys)
     missing = {
         key: template.render({"c": card})

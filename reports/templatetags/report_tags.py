@@ -3,6 +3,7 @@ these tags fetch what the panels show (one query each)."""
 
 from django import template
 
+from clientprogress.access import can_plan
 from projects.models import Project
 from reports.forms import GenerateReportForm
 from reports.models import StatusReport
@@ -14,10 +15,11 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def report_panel(context: template.Context, project: Project) -> dict[str, object]:
     reports = project_reports(project=project)
+    may_publish = can_plan(user=context["request"].user, project=project)
     return {
         "reports": reports,
         "polling": any(report.pending and not report.stalled for report in reports),
-        "form": context.get("report_form") or GenerateReportForm(),
+        "form": context.get("report_form") or GenerateReportForm(may_publish=may_publish),
     }
 
 

@@ -213,6 +213,18 @@ def test_in_app_only_notifications_are_never_mailed(smtp: Handler, overdue: Noti
     assert smtp.received == []
 
 
+def test_nothing_is_mailed_before_an_invitation_is_accepted(
+    smtp: Handler, overdue: Notification
+) -> None:
+    invitee = overdue.recipient
+    invitee.set_unusable_password()  # as contact_invite leaves a new contact
+    invitee.save()
+    send_notification_email.apply(args=[overdue.pk])
+    overdue.refresh_from_db()
+    assert smtp.received == []
+    assert overdue.email_state == EmailState.SKIPPED
+
+
 @pytest.fixture
 def eager() -> Iterator[None]:
     """Enqueued tasks run at once, in the test."""

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.test import Client as HttpClient
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from clientprogress.access import board_version_for_user, visible_projects
 from milestones.services import milestone_create, milestone_update
@@ -289,3 +290,67 @@ def test_an_open_board_can_ask_whether_someone_changed_it(pm: User, card: TaskCa
     after = http.get(version_url).content.decode()
     assert after != before.content.decode()
     assert f'data-version="{after}"' in http.get(board_url(card.project)).content.decode()
+
+
+def user_change(person: User, **changes: str) -> dict[str, str]:
+    """The admin's user change form as posted, with `changes`."""
+    joined = timezone.localtime(person.date_joined)
+    data = {"email": person.email, "full_name": person.full_name, "role": person.role}
+    data |= {"language": person.language, "is_active": "on"}
+    data |= {"date_joined_0": f"{joined:%Y-%m-%d}", "date_joined_1": f"{joined:%H:%M:%S}"}
+    return data | changes
+
+
+def assignee(name: str) -> str:
+    return f'<span class="assignee">{name}</span>'
+
+
+def test_clients_and_people_renamed_in_the_admin_show_on_boards_at_once(
+    manager: User, pm: User, member: User, card: TaskCard, admin: HttpClient
+) -> None:
+    project = card.project
+    TaskCard.objects.filter(pk=card.pk).update(assignee=member)
+    former = UserFactory(full_name="Fay Former")  # off the team, still on a card
+    CardFactory(project=project, assignee=former, title="Left behind")
+    http = client_for(manager)
+
+    def board() -> str:
+        return http.get(board_url(project)).content.decode()
+
+    assert assignee(str(member)) in board() and assignee("Fay Former") in board()
+
+    url = reverse("admin:projects_client_change", args=[project.client_id])
+    data = {"name": "Renamed Client Ltd", "time_zone": project.client.time_zone}
+    data |= {"contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0"}
+    response = admin.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert "Renamed Client Ltd" in board()
+
+    for person, changes, shown in (
+        (member, {"full_name": "Mona Renamed"}, assignee("Mona Renamed")),
+        (former, {"full_name": "", "email": "fay@new.example"}, assignee("fay@new.example")),
+        (pm, {"full_name": "Paul Renamed"}, ">Paul Renamed</option>"),
+    ):
+        old = str(person)
+        url = reverse("admin:projects_user_change", args=[person.pk])
+        response = admin.post(url, user_change(person, **changes))
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        page = board()
+        assert shown in page and old not in page
+
+
+def test_a_milestone_renamed_in_the_admin_shows_in_the_boards_filter_at_once(
+    pm: User, card: TaskCard, admin: HttpClient
+) -> None:
+    milestone = MilestoneFactory(phase=card.project.phases.first(), title="Beta")
+    http = client_for(pm)
+    http.get(board_url(card.project))
+    assert ">Beta</option>" in http.get(board_url(card.project)).content.decode()
+    url = reverse("admin:milestones_milestone_change", args=[milestone.pk])
+    data = {"phase": milestone.phase_id, "title": "Release candidate", "status": "planned"}
+    data |= {"due_date": f"{milestone.due_date:%Y-%m-%d}", "revision": 0}
+    data |= {"criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0"}
+    response = admin.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    page = http.get(board_url(card.project)).content.decode()
+    assert ">Release candidate</option>" in page and ">Beta</option>" not in page

@@ -87,6 +87,26 @@ def test_people_outside_the_project_cannot_generate(request, persona: str, proje
     assert not StatusReport.objects.exists()
 
 
+def test_a_team_member_cannot_publish_the_client_version(member: User, project) -> None:
+    assert generate(member, project, audience="client").status_code == 403
+    assert not StatusReport.objects.exists()
+    panel = client_for(member).get(reverse("reports:project", args=[project.pk])).text
+    assert 'value="internal"' in panel and 'value="client"' not in panel
+    detail = client_for(member).get(reverse("projects:detail", args=[project.pk])).text
+    assert 'value="internal"' in detail and 'value="client"' not in detail
+    assert generate(member, project).status_code == 302  # their own internal report they may
+
+
+@pytest.mark.parametrize("persona", ["pm", "manager"])
+def test_the_pm_and_managers_publish_the_client_version(request, persona: str, project) -> None:
+    user = request.getfixturevalue(persona)
+    assert (
+        'value="client"' in client_for(user).get(reverse("projects:detail", args=[project.pk])).text
+    )
+    assert generate(user, project, audience="client").status_code == 302
+    assert StatusReport.objects.get().audience == StatusReport.Audience.CLIENT
+
+
 def test_team_and_managers_download_internal_reports(member: User, manager: User, project) -> None:
     report = StatusReportFactory(project=project, content=b"%PDF-1.7 internal")
     for user in (member, manager):

@@ -17,7 +17,9 @@ from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client as HttpClient
 
+from projects.portal.services import contact_invite, invitation_path
 from reports import services, tasks
 from reports.models import ReportDelivery, StatusReport
 from reports.selectors import report_url
@@ -104,6 +106,28 @@ def test_the_client_gets_the_client_version_as_stored(
     assert MARKER not in pdf_text(pdf)
     assert "/reports/portal/" in message.get_body(("html",)).get_content()
     assert not StatusReport.objects.filter(project=portfolio.internal_only, audience="client")
+
+
+def test_a_contact_who_has_not_accepted_the_invitation_gets_no_weekly_mail(
+    portfolio: Portfolio, mailoutbox: list
+) -> None:
+    invitee = contact_invite(
+        actor=portfolio.other_pm,
+        project=portfolio.shared,
+        email="typo@clinet.example",
+        full_name="Not Yet",
+    )
+    assert invitee.pk not in services.weekly_recipients()
+    call_command("send_weekly_reports")
+    assert "typo@clinet.example" not in mails_by_recipient()
+    assert "cto@client.example" in mails_by_recipient()
+
+    password = "a brand new secret 42"
+    accepted = HttpClient().post(
+        invitation_path(invitee), {"new_password1": password, "new_password2": password}
+    )
+    assert accepted.status_code == 302
+    assert services.weekly_recipients()[invitee.pk] == [portfolio.shared.pk]
 
 
 def test_running_the_job_again_sends_nothing_more(portfolio: Portfolio, mailoutbox: list) -> None:
