@@ -2,6 +2,8 @@
 PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
+# The suite runs on both cores; browser tests are most of its time.
+PYTEST_ARGS ?= -n 2
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: run test messages extract-messages lint sample-report clean
