@@ -101,7 +101,7 @@
       preventOnFilter: false,
       forceFallback: true,
       fallbackTolerance: 4,
-      animation: 120,
+      animation: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? 0 : 120,
       onEnd: function (event) {
         if (event.from !== event.to || event.oldIndex !== event.newIndex) {
           persist(event);
