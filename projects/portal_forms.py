@@ -33,6 +33,7 @@ class SignOffForm(forms.Form):
     )
     # What the page showed, so that a decision never covers files or text the signer did not see.
     revision = forms.IntegerField(widget=forms.HiddenInput)
+    milestone_sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
     manifest_sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
     consent_sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
 

@@ -7,7 +7,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from milestones.models import Deliverable, DeliverableVersion, Milestone, Phase, SignOff
 from milestones.selectors import Timeline, project_phases, project_timeline
-from milestones.signoff import sha256_of, signoff_consent_text, signoff_manifest
+from milestones.signoff import (
+    sha256_of,
+    signoff_consent_text,
+    signoff_manifest,
+    signoff_milestone_shown,
+)
 
 from .models import Activity, Project, TaskCard
 from .selectors import client_today, project_rows
@@ -132,6 +137,8 @@ def portal_project_page(*, project: Project) -> PortalProject:
 
 @dataclass
 class SignOffPage:
+    milestone: dict
+    milestone_sha256: str
     manifest: list[dict]
     manifest_sha256: str
     consent: str
@@ -140,10 +147,14 @@ class SignOffPage:
 
 
 def signoff_page(*, milestone: Milestone, organisation: str) -> SignOffPage:
-    """The files to sign, the consent text and the decisions on earlier submissions."""
+    """The milestone and files to sign, the consent text and the decisions on earlier
+    submissions."""
+    shown = signoff_milestone_shown(milestone=milestone)
     manifest = signoff_manifest(milestone=milestone)
     consent = signoff_consent_text(milestone=milestone, organisation=organisation)
     return SignOffPage(
+        milestone=shown,
+        milestone_sha256=sha256_of(shown),
         manifest=manifest,
         manifest_sha256=sha256_of(manifest),
         consent=consent,
