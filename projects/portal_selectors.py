@@ -72,7 +72,8 @@ def portal_feedback(*, project: Project) -> list[TaskCard]:
 class DeliverableRow:
     deliverable: Deliverable
     current: DeliverableVersion | None
-    # The approved sign-off whose manifest holds exactly this file, if any.
+    # The milestone's latest decision when it is an approval whose manifest holds exactly this
+    # file: after a change request nothing stands signed, whatever an earlier round approved.
     signed_in: SignOff | None
 
 
@@ -97,9 +98,12 @@ class PortalProject:
 def _milestone_rows(phases: list[Phase], project: Project) -> list[MilestoneRow]:
     rows = {m.pk: MilestoneRow(m) for phase in phases for m in phase.milestones.all()}
     signoffs = list(SignOff.objects.filter(milestone__phase__project=project).order_by("pk"))
-    covered = {}
+    latest = {}
     for signoff in signoffs:
         rows[signoff.milestone_id].signoffs.append(signoff)
+        latest[signoff.milestone_id] = signoff
+    covered = {}
+    for signoff in latest.values():
         if signoff.decision == SignOff.Decision.APPROVED:
             covered.update({(e["version_id"], e["sha256"]): signoff for e in signoff.manifest})
     versions = DeliverableVersion.objects.order_by("-number")

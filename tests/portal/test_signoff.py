@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from milestones.models import Milestone, SignOff
+from milestones.services import milestone_update
 from milestones.signoff import SignOffRefused, client_ip, sha256_of, signoff_record_hash
 from notifications.models import Notification
 from projects.models import TaskCard, User
@@ -184,6 +185,18 @@ def test_a_milestone_changed_while_the_page_was_open_is_not_signed(client_contac
     data |= {"decision": "approved", "typed_name": "Alice Acme"}
     response = http.post(url, data, follow=True)
     assert "The milestone changed while you were reviewing it" in response.content.decode()
+    assert not SignOff.objects.exists()
+
+
+def test_editing_the_milestone_while_the_client_reviews_withdraws_it(client_contact, awaiting, pm):
+    http = client_for(client_contact)
+    url = reverse("portal:signoff", args=[awaiting.pk])
+    form = http.get(url).context["form"]
+    milestone_update(actor=pm, milestone=awaiting, changes={"description": "Now with ads."})
+    data = {field.name: field.value() for field in form.hidden_fields()}
+    data |= {"decision": "approved", "typed_name": "Alice Acme"}
+    response = http.post(url, data, follow=True)
+    assert "no longer waiting for your sign-off" in response.content.decode()
     assert not SignOff.objects.exists()
 
 
