@@ -4,6 +4,7 @@ chain that makes any later edit of a record detectable."""
 import hashlib
 import ipaddress
 import json
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC
@@ -91,6 +92,13 @@ def signoff_milestone_shown(*, milestone: Milestone) -> dict:
 _CONSENT_WORDINGS = (
     gettext_noop(
         "I have reviewed the files listed above, each identified by its SHA-256 fingerprint, "
+        "for the milestone “%(milestone)s” (submission %(revision)s) as this page describes "
+        "it. Typing my full name is my signature: by typing it and recording my decision I "
+        "sign on behalf of %(organisation)s. My name, e-mail address, the time, my IP address "
+        "and my browser are stored with this decision."
+    ),
+    gettext_noop(
+        "I have reviewed the files listed above, each identified by its SHA-256 fingerprint, "
         "for the milestone “%(milestone)s” (submission %(revision)s). By typing my full name "
         "and recording my decision I sign on behalf of %(organisation)s. My name, e-mail "
         "address, the time, my IP address and my browser are stored with this decision."
@@ -154,6 +162,26 @@ def signoff_signed_milestone(*, signoff: SignOff) -> SignedMilestone:
         )
     title = signoff.milestone.title if consent else None
     return SignedMilestone(title=title, description=None, criteria=None, consent=consent)
+
+
+def _name_key(name: str) -> str:
+    """A name as compared: compatibility forms (full-width letters) folded, case folded, runs
+    of spaces made one."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())
+
+
+def signoff_name_problem(*, signer: User, typed_name: str) -> str | None:
+    """Why the typed name is not the signer's signature, in words for the signer; None when
+    it is their full name."""
+    if not _name_key(signer.full_name):
+        return _(
+            "Your account has no full name yet, and a signature is your full name. Ask your "
+            "project manager to add it to your account, then sign."
+        )
+    if _name_key(typed_name) != _name_key(signer.full_name):
+        return _("Type your full name, %(name)s, to sign.") % {"name": signer.full_name.strip()}
+    return None
 
 
 def signoff_record_hash(signoff: SignOff) -> str:
@@ -249,7 +277,11 @@ def signoff_record(
     user_agent: str,
 ) -> SignOff:
     """Records the one decision on the milestone's current submission. Whoever loses a race
-    (double click, second tab, a colleague) gets SignOffRefused and nothing is written."""
+    (double click, second tab, a colleague) gets SignOffRefused and nothing is written, and so
+    does a typed name that is not the signer's full name."""
+    problem = signoff_name_problem(signer=signer, typed_name=decision.typed_name)
+    if problem:
+        raise SignOffRefused(problem)
     try:
         with transaction.atomic():
             return _record(milestone, signer, decision, ip_address, user_agent)

@@ -74,7 +74,7 @@ def test_requesting_changes_needs_a_comment_and_keeps_what_was_typed(client_cont
 
 def test_a_typed_name_is_required(client_contact, awaiting):
     response, _ = post_decision(client_for(client_contact), awaiting, typed_name="  ")
-    assert "Type your full name to sign." in response.content.decode()
+    assert "Type your full name, Alice Acme, to sign." in response.content.decode()
     assert not SignOff.objects.exists()
 
 
