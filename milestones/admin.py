@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.forms import ModelForm
+from django.db.models import Field, QuerySet
+from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest
 
 from projects.services import project_lock, projects_lock
@@ -15,10 +15,47 @@ from .models import (
 )
 
 
+class FrozenUnderSignature:
+    """The admin saves rows as they are, without reopening a submitted or approved milestone
+    the way the workspace does: there, what such a milestone holds is read-only, and nothing is
+    added to it."""
+
+    frozen: tuple[str, ...] = ()
+
+    def _milestone(self, obj: object) -> Milestone:
+        return obj if isinstance(obj, Milestone) else obj.milestone
+
+    def _signed(self, obj: object | None) -> bool:
+        return obj is not None and self._milestone(obj).under_signature
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object | None = None) -> list:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._signed(obj):
+            readonly += [name for name in self.frozen if name not in readonly]
+        return readonly
+
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return not self._signed(obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(
+        self, db_field: Field, request: HttpRequest, **kwargs: object
+    ) -> ModelChoiceField:
+        if db_field.name == "milestone":
+            kwargs["queryset"] = Milestone.objects.exclude(status__in=Milestone.UNDER_SIGNATURE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class MilestoneInline(admin.TabularInline):
+    """A list only: a milestone is changed on its own page, which knows when it is signed."""
+
     model = Milestone
     extra = 0
     fields = ["title", "due_date", "status", "requires_signoff"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Phase | None = None) -> bool:
+        return False
 
 
 @admin.register(Phase)
@@ -35,19 +72,25 @@ class PhaseAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(FrozenUnderSignature, admin.TabularInline):
     model = AcceptanceCriterion
     extra = 0
     fields = ["text", "position", "met_at", "met_by"]
+    frozen = ("text", "position", "met_at", "met_by")
+
+    # An inline is asked with the milestone, not the criterion.
+    def has_add_permission(self, request: HttpRequest, obj: Milestone | None = None) -> bool:
+        return not self._signed(obj) and super().has_add_permission(request, obj)
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(FrozenUnderSignature, admin.ModelAdmin):
     list_display = ["title", "phase", "due_date", "status", "requires_signoff", "revision"]
     list_filter = ["status", "requires_signoff", "phase__kind"]
     search_fields = ["title", "phase__project__code", "phase__project__name"]
     list_select_related = ["phase", "phase__project"]
     inlines = [CriterionInline]
+    frozen = ("title", "description", "due_date")
 
     def save_model(
         self, request: HttpRequest, obj: Milestone, form: ModelForm, change: bool
@@ -75,11 +118,12 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(admin.ModelAdmin):
+class DeliverableAdmin(FrozenUnderSignature, admin.ModelAdmin):
     list_display = ["title", "milestone", "created_at"]
     search_fields = ["title", "milestone__title"]
     list_select_related = ["milestone"]
     inlines = [VersionInline]
+    frozen = ("milestone", "title", "description")
 
 
 @admin.register(DeliverableVersion)
@@ -91,10 +135,11 @@ class DeliverableVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AcceptanceCriterion)
-class AcceptanceCriterionAdmin(admin.ModelAdmin):
+class AcceptanceCriterionAdmin(FrozenUnderSignature, admin.ModelAdmin):
     list_display = ["text", "milestone", "met_at", "met_by"]
     search_fields = ["text", "milestone__title"]
     list_select_related = ["milestone", "met_by"]
+    frozen = ("milestone", "text", "position", "met_at", "met_by")
 
 
 @admin.register(SignOff)

@@ -105,8 +105,16 @@ class Milestone(models.Model):
             )
         ]
 
+    # Asked to sign, or signed: what it says, its criteria and its deliverables are evidence,
+    # and changing them takes it back to work for a new submission and sign-off.
+    UNDER_SIGNATURE = (Status.AWAITING_SIGNOFF, Status.APPROVED)
+
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def under_signature(self) -> bool:
+        return self.status in self.UNDER_SIGNATURE
 
 
 class AcceptanceCriterion(models.Model):
@@ -206,10 +214,20 @@ class SignOff(models.Model):
         APPROVED = "approved", _("Approved")
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")
 
+    # Format 1 records were written before a record stored what the milestone said; format 2
+    # stores the milestone's title, description and criteria as the signer was shown them.
+    FORMAT_CURRENT = 2
+
     milestone = models.ForeignKey(
         Milestone, on_delete=models.PROTECT, related_name="signoffs", verbose_name=_("milestone")
     )
     revision = models.PositiveIntegerField(_("revision round"))
+    record_format = models.PositiveSmallIntegerField(_("record format"), default=FORMAT_CURRENT)
+    milestone_title = models.CharField(_("milestone title as shown"), max_length=200, blank=True)
+    milestone_description = models.TextField(_("milestone description as shown"), blank=True)
+    milestone_criteria = models.JSONField(
+        _("acceptance criteria as shown"), default=list, blank=True
+    )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     comment = models.TextField(_("comment"), blank=True)
     signer = models.ForeignKey(
@@ -247,6 +265,13 @@ class SignOff(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(signer_name=""), name="signoff_typed_name_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(record_format__in=[1, 2]), name="signoff_record_format_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(record_format=1) | ~Q(milestone_title=""),
+                name="signoff_stores_the_title_shown",
             ),
         ]
 

@@ -145,6 +145,30 @@ def milestone_create(
     return milestone
 
 
+# Changed on a submitted or approved milestone, these reopen it: the title and description
+# are what the client signs, the due date what was agreed with them.
+_SIGNED_FIELDS = ("title", "description", "due_date")
+
+
+def _reopen(milestone: Milestone, *, actor: User, reason: str) -> None:
+    """What the client was asked to sign, or signed, changes: the milestone goes back to work
+    and needs a new submission and a new sign-off, in the transaction of the change. Earlier
+    sign-offs keep naming what they covered: each stores it."""
+    was = milestone.status
+    if not milestone.under_signature:
+        return
+    milestone.status, milestone.approved_at = Milestone.Status.IN_PROGRESS, None
+    milestone.save(update_fields=["status", "approved_at"])
+    activity_record(
+        project=milestone.phase.project,
+        actor=actor,
+        verb="milestone.reopened",
+        summary=_("Milestone “%(milestone)s” reopened (was %(status)s): %(reason)s")
+        % {"milestone": milestone.title, "status": Milestone.Status(was).label, "reason": reason},
+        client_visible=True,
+    )
+
+
 def _locked_milestone(milestone: Milestone) -> Milestone:
     """No key update: a board write that locked the project first can still save a card that
     points at this milestone (the foreign-key check needs a key-share lock), so the two never
@@ -158,6 +182,8 @@ def _locked_milestone(milestone: Milestone) -> Milestone:
 
 @transaction.atomic
 def milestone_update(*, actor: User, milestone: Milestone, changes: dict[str, object]) -> Milestone:
+    """Applies the changed fields. A change to what the client signs (title, description, due
+    date) of a submitted or approved milestone reopens it."""
     milestone = _locked_milestone(milestone)
     changed = fields_apply(milestone, changes)
     if not changed:
@@ -172,7 +198,16 @@ def milestone_update(*, actor: User, milestone: Milestone, changes: dict[str, ob
         summary=_("Milestone “%(title)s” changed: %(fields)s")
         % {"title": milestone.title, "fields": field_labels(Milestone, changed)},
     )
+    signed = [name for name in changed if name in _SIGNED_FIELDS]
+    if signed:
+        reason = _("%(fields)s changed") % {"fields": field_labels(Milestone, signed)}
+        _reopen(milestone, actor=actor, reason=reason)
     return milestone
+
+
+# The criteria are internal: the client's activity line says they changed, never what they say.
+def _criteria_changed() -> str:
+    return _("its acceptance criteria changed")
 
 
 @transaction.atomic
@@ -184,6 +219,7 @@ def criterion_create(*, actor: User, milestone: Milestone, text: str) -> Accepta
     )
     criterion.full_clean()
     criterion.save()
+    _reopen(milestone, actor=actor, reason=_criteria_changed())
     activity_record(
         project=milestone.phase.project,
         actor=actor,
@@ -198,15 +234,14 @@ def criterion_create(*, actor: User, milestone: Milestone, text: str) -> Accepta
 def criterion_set_met(
     *, actor: User, criterion: AcceptanceCriterion, met: bool
 ) -> AcceptanceCriterion:
-    criterion = (
-        AcceptanceCriterion.objects.select_for_update()
-        .select_related("milestone__phase__project")
-        .get(pk=criterion.pk)
-    )
+    milestone = _locked_milestone(criterion.milestone)
+    criterion = AcceptanceCriterion.objects.select_for_update().get(pk=criterion.pk)
+    criterion.milestone = milestone
     if criterion.is_met == met:
         return criterion
     criterion.met_at, criterion.met_by = (timezone.now(), actor) if met else (None, None)
     criterion.save(update_fields=["met_at", "met_by"])
+    _reopen(milestone, actor=actor, reason=_criteria_changed())
     names = {"text": criterion.text, "milestone": criterion.milestone.title}
     if met:
         summary = _("Acceptance criterion “%(text)s” of “%(milestone)s” met") % names
@@ -235,6 +270,11 @@ def deliverable_create(
     deliverable = Deliverable(milestone=milestone, title=title, description=description)
     deliverable.full_clean()
     deliverable.save()
+    _reopen(
+        milestone,
+        actor=actor,
+        reason=_("deliverable “%(title)s” added") % {"title": deliverable.title},
+    )
     activity_record(
         project=milestone.phase.project,
         actor=actor,
@@ -257,27 +297,13 @@ def _digest(upload: UploadedFile) -> tuple[str, int]:
 
 
 def _reopen_for(milestone: Milestone, *, actor: User, deliverable: Deliverable) -> None:
-    """Changed files are not what was submitted or signed: the milestone goes back to work and
-    needs a new submission. Earlier sign-offs keep naming the versions they bound."""
-    was = milestone.status
-    if was == Milestone.Status.IN_PROGRESS:
+    """A new file means work on the milestone, and is not what was submitted or signed."""
+    if milestone.status in (Milestone.Status.PLANNED, Milestone.Status.CHANGES_REQUESTED):
+        milestone.status = Milestone.Status.IN_PROGRESS
+        milestone.save(update_fields=["status"])
         return
-    milestone.status, milestone.approved_at = Milestone.Status.IN_PROGRESS, None
-    milestone.save(update_fields=["status", "approved_at"])
-    if was in (Milestone.Status.PLANNED, Milestone.Status.CHANGES_REQUESTED):
-        return
-    activity_record(
-        project=milestone.phase.project,
-        actor=actor,
-        verb="milestone.reopened",
-        summary=_("Milestone “%(milestone)s” reopened (was %(status)s): “%(title)s” has a new file")
-        % {
-            "milestone": milestone.title,
-            "status": Milestone.Status(was).label,
-            "title": deliverable.title,
-        },
-        client_visible=True,
-    )
+    reason = _("“%(title)s” has a new file") % {"title": deliverable.title}
+    _reopen(milestone, actor=actor, reason=reason)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ chain that makes any later edit of a record detectable."""
 import hashlib
 import ipaddress
 import json
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from notifications.models import Notification
 from notifications.services import notify
@@ -78,49 +80,139 @@ def signoff_manifest(*, milestone: Milestone) -> list[dict]:
     ]
 
 
-def signoff_consent_text(*, milestone: Milestone, organisation: str) -> str:
-    return _(
+def signoff_milestone_shown(*, milestone: Milestone) -> dict:
+    """What the sign-off page shows of the milestone itself; a decision stores it as it was.
+    Acceptance criteria are the team's internal checks and the client is shown none of them, so
+    none are stored; a criterion ever shown to the signer belongs in this list."""
+    return {"title": milestone.title, "description": milestone.description, "criteria": []}
+
+
+# The current wording first; earlier ones stay so that records signed under them still show
+# the text their hash names.
+_CONSENT_WORDINGS = (
+    gettext_noop(
+        "I have reviewed the files listed above, each identified by its SHA-256 fingerprint, "
+        "for the milestone “%(milestone)s” (submission %(revision)s) as this page describes "
+        "it. Typing my full name is my signature: by typing it and recording my decision I "
+        "sign on behalf of %(organisation)s. My name, e-mail address, the time, my IP address "
+        "and my browser are stored with this decision."
+    ),
+    gettext_noop(
         "I have reviewed the files listed above, each identified by its SHA-256 fingerprint, "
         "for the milestone “%(milestone)s” (submission %(revision)s). By typing my full name "
         "and recording my decision I sign on behalf of %(organisation)s. My name, e-mail "
         "address, the time, my IP address and my browser are stored with this decision."
-    ) % {"milestone": milestone.title, "revision": milestone.revision, "organisation": organisation}
+    ),
+)
+
+
+def _consent(wording: str, *, title: str, revision: int, organisation: str) -> str:
+    names = {"milestone": title, "revision": revision, "organisation": organisation}
+    return _(wording) % names
+
+
+def signoff_consent_text(*, milestone: Milestone, organisation: str) -> str:
+    return _consent(
+        _CONSENT_WORDINGS[0],
+        title=milestone.title,
+        revision=milestone.revision,
+        organisation=organisation,
+    )
 
 
 def signoff_consent_shown(*, signoff: SignOff) -> str | None:
-    """The consent text the signer saw, found again by its hash in any of the site's languages;
-    None when the wording has changed since."""
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            text = signoff_consent_text(
-                milestone=signoff.milestone, organisation=signoff.signer_organisation
-            )
-        if sha256_of(text) == signoff.consent_sha256:
-            return text
+    """The consent text the signer saw, found again by its hash in any of the site's languages
+    and wordings; None when it is none of them. It names the milestone's title as stored with
+    the record; records of format 1 stored none, so the milestone's title now stands in."""
+    title = signoff.milestone_title if signoff.record_format > 1 else signoff.milestone.title
+    for wording in _CONSENT_WORDINGS:
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                text = _consent(
+                    wording,
+                    title=title,
+                    revision=signoff.revision,
+                    organisation=signoff.signer_organisation,
+                )
+            if sha256_of(text) == signoff.consent_sha256:
+                return text
+    return None
+
+
+@dataclass(frozen=True)
+class SignedMilestone:
+    """What the signer was shown of the milestone, as far as the record proves it; None where
+    it does not: format 1 records stored no copy, and their title is known only when the
+    consent text, which names it, is found again with the milestone's title of today."""
+
+    title: str | None
+    description: str | None
+    criteria: list[str] | None
+    consent: str | None
+
+
+def signoff_signed_milestone(*, signoff: SignOff) -> SignedMilestone:
+    consent = signoff_consent_shown(signoff=signoff)
+    if signoff.record_format > 1:
+        return SignedMilestone(
+            title=signoff.milestone_title,
+            description=signoff.milestone_description,
+            criteria=signoff.milestone_criteria,
+            consent=consent,
+        )
+    title = signoff.milestone.title if consent else None
+    return SignedMilestone(title=title, description=None, criteria=None, consent=consent)
+
+
+def _name_key(name: str) -> str:
+    """A name as compared: compatibility forms (full-width letters) folded, case folded, runs
+    of spaces made one."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())
+
+
+def signoff_name_problem(*, signer: User, typed_name: str) -> str | None:
+    """Why the typed name is not the signer's signature, in words for the signer; None when
+    it is their full name."""
+    if not _name_key(signer.full_name):
+        return _(
+            "Your account has no full name yet, and a signature is your full name. Ask your "
+            "project manager to add it to your account, then sign."
+        )
+    if _name_key(typed_name) != _name_key(signer.full_name):
+        return _("Type your full name, %(name)s, to sign.") % {"name": signer.full_name.strip()}
     return None
 
 
 def signoff_record_hash(signoff: SignOff) -> str:
     """SHA-256 over every stored field of the record, the previous record's hash included."""
-    return sha256_of(
-        {
-            "id": signoff.pk,
-            "milestone": signoff.milestone_id,
-            "revision": signoff.revision,
-            "decision": signoff.decision,
-            "comment": signoff.comment,
-            "signer": signoff.signer_id,
-            "signer_name": signoff.signer_name,
-            "signer_email": signoff.signer_email,
-            "signer_organisation": signoff.signer_organisation,
-            "signed_at": signoff.signed_at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "ip_address": signoff.ip_address,
-            "user_agent": signoff.user_agent,
-            "manifest": signoff.manifest,
-            "consent_sha256": signoff.consent_sha256,
-            "previous_hash": signoff.previous_hash,
-        }
-    )
+    fields = {
+        "id": signoff.pk,
+        "milestone": signoff.milestone_id,
+        "revision": signoff.revision,
+        "decision": signoff.decision,
+        "comment": signoff.comment,
+        "signer": signoff.signer_id,
+        "signer_name": signoff.signer_name,
+        "signer_email": signoff.signer_email,
+        "signer_organisation": signoff.signer_organisation,
+        "signed_at": signoff.signed_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "ip_address": signoff.ip_address,
+        "user_agent": signoff.user_agent,
+        "manifest": signoff.manifest,
+        "consent_sha256": signoff.consent_sha256,
+        "previous_hash": signoff.previous_hash,
+    }
+    shown = {
+        "milestone_title": signoff.milestone_title,
+        "milestone_description": signoff.milestone_description,
+        "milestone_criteria": signoff.milestone_criteria,
+    }
+    # A format 1 record was hashed before these fields existed and keeps its hash while they
+    # are empty; text found in one later was put there later, and the hash says so.
+    if signoff.record_format != 1 or any(shown.values()):
+        fields |= shown | {"record_format": signoff.record_format}
+    return sha256_of(fields)
 
 
 def _lock_chain() -> None:
@@ -147,12 +239,14 @@ def _refusal(milestone: Milestone, revision: int) -> SignOffRefused:
 
 @dataclass(frozen=True)
 class Decision:
-    """What the signer submitted, with the revision, files and consent their page showed."""
+    """What the signer submitted, with the revision, milestone text, files and consent their
+    page showed."""
 
     decision: str
     typed_name: str
     comment: str
     revision: int
+    milestone_sha256: str
     manifest_sha256: str
     consent_sha256: str
 
@@ -168,6 +262,7 @@ def signoff_decision_now(
         typed_name=typed_name,
         comment=comment,
         revision=milestone.revision,
+        milestone_sha256=sha256_of(signoff_milestone_shown(milestone=milestone)),
         manifest_sha256=sha256_of(signoff_manifest(milestone=milestone)),
         consent_sha256=sha256_of(consent),
     )
@@ -182,7 +277,11 @@ def signoff_record(
     user_agent: str,
 ) -> SignOff:
     """Records the one decision on the milestone's current submission. Whoever loses a race
-    (double click, second tab, a colleague) gets SignOffRefused and nothing is written."""
+    (double click, second tab, a colleague) gets SignOffRefused and nothing is written, and so
+    does a typed name that is not the signer's full name."""
+    problem = signoff_name_problem(signer=signer, typed_name=decision.typed_name)
+    if problem:
+        raise SignOffRefused(problem)
     try:
         with transaction.atomic():
             return _record(milestone, signer, decision, ip_address, user_agent)
@@ -204,7 +303,13 @@ def _record(
     )
     if not claimed:
         raise _refusal(milestone, decision.revision)
-    milestone.refresh_from_db(fields=["status", "approved_at"])
+    # Claimed, the row stays as it is until this transaction ends.
+    milestone.refresh_from_db(fields=["status", "approved_at", "title", "description"])
+    shown = signoff_milestone_shown(milestone=milestone)
+    if sha256_of(shown) != decision.milestone_sha256:
+        raise SignOffRefused(
+            _("The milestone changed while you were reviewing it. Read it again, then sign.")
+        )
     manifest = signoff_manifest(milestone=milestone)
     if sha256_of(manifest) != decision.manifest_sha256:
         raise SignOffRefused(
@@ -218,6 +323,9 @@ def _record(
     signoff = SignOff(
         milestone=milestone,
         revision=decision.revision,
+        milestone_title=shown["title"],
+        milestone_description=shown["description"],
+        milestone_criteria=shown["criteria"],
         decision=decision.decision,
         comment=decision.comment.strip(),
         signer=signer,

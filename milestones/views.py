@@ -121,6 +121,7 @@ def _milestone_action(
     *,
     title: str,
     slot: str,
+    **extra: object,
 ) -> HttpResponse:
     """The common course of a change on the milestone page: save, or show why not. htmx gets
     the milestone's work area back; plain requests a redirect or the form on its own page."""
@@ -138,7 +139,7 @@ def _milestone_action(
         return _work(request, milestone, 422, **{slot: form})
     back = reverse("milestones:milestone", args=[milestone.pk])
     return render_form(
-        request, form, title=title, back=back, status=form_status(form), multipart=True
+        request, form, title=title, back=back, status=form_status(form), multipart=True, **extra
     )
 
 
@@ -152,7 +153,17 @@ def milestone_edit(request: HttpRequest, milestone_id: int) -> HttpResponse:
         services.milestone_update(actor=request.user, milestone=milestone, changes=data)
 
     title = _("Edit “%(title)s”") % {"title": milestone.title}
-    return _milestone_action(request, milestone, form, save, title=title, slot="edit_form")
+    extra = {}
+    if milestone.under_signature:
+        extra = {
+            "warning": _(
+                "This milestone is %(status)s. Saving a new title, description or due date "
+                "reopens it: it goes back to in progress and needs a new submission and a new "
+                "sign-off. The sign-offs already recorded keep what they covered."
+            )
+            % {"status": milestone.get_status_display().lower()},
+        }
+    return _milestone_action(request, milestone, form, save, title=title, slot="edit_form", **extra)
 
 
 @require_http_methods(["GET", "POST"])

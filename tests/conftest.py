@@ -67,7 +67,9 @@ def project(pm: User, member: User) -> Project:
 
 @pytest.fixture
 def client_contact(project: Project) -> User:
-    return ContactFactory(client=project.client, user__email="client@acme.example").user
+    return ContactFactory(
+        client=project.client, user__email="client@acme.example", user__full_name="Alice Acme"
+    ).user
 
 
 @pytest.fixture

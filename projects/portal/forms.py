@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clientprogress.files import checked_upload
 from milestones.models import Milestone, SignOff
-from projects.models import Project
+from milestones.signoff import signoff_name_problem
+from projects.models import Project, User
 
 
 class SignOffForm(forms.Form):
@@ -25,15 +26,30 @@ class SignOffForm(forms.Form):
         help_text=_("Required when you request changes: say what needs to change."),
     )
     typed_name = forms.CharField(
-        label=_("Type your full name to sign"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": _("Type your full name to sign.")},
+        max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     # What the page showed, so that a decision never covers files or text the signer did not see.
     revision = forms.IntegerField(widget=forms.HiddenInput)
+    milestone_sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
     manifest_sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
     consent_sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, signer: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.signer = signer
+        # Set when the signer has no full name to sign with: the page says so instead.
+        self.cannot_sign = signoff_name_problem(signer=signer, typed_name=signer.full_name)
+        name = {"name": signer.full_name.strip()}
+        field = self.fields["typed_name"]
+        field.label = _("Type your full name, %(name)s, to sign") % name
+        field.error_messages["required"] = _("Type your full name, %(name)s, to sign.") % name
+
+    def clean_typed_name(self) -> str:
+        typed = self.cleaned_data["typed_name"]
+        problem = signoff_name_problem(signer=self.signer, typed_name=typed)
+        if problem:
+            raise forms.ValidationError(problem)
+        return typed
 
     def clean(self) -> dict:
         data = super().clean()

@@ -14,7 +14,12 @@ from milestones.selectors import (
     project_timeline,
     signed_files,
 )
-from milestones.signoff import sha256_of, signoff_consent_text, signoff_manifest
+from milestones.signoff import (
+    sha256_of,
+    signoff_consent_text,
+    signoff_manifest,
+    signoff_milestone_shown,
+)
 from projects.models import Activity, Project, TaskCard
 from projects.selectors import local_today
 
@@ -76,7 +81,9 @@ class DeliverableRow:
     # The newest version the client may download (client_may_download): the current one once
     # the milestone is submitted, else the newest one a decision named; None before either.
     shown: DeliverableVersion | None
-    # The approved sign-off whose manifest holds exactly the shown file, if any.
+    # The milestone's latest decision when it is an approval whose manifest holds exactly the
+    # shown file: after a change request nothing stands signed, whatever an earlier round
+    # approved.
     signed_in: SignOff | None
 
 
@@ -101,9 +108,12 @@ class PortalProject:
 def _milestone_rows(phases: list[Phase], project: Project) -> list[MilestoneRow]:
     rows = {m.pk: MilestoneRow(m) for phase in phases for m in phase.milestones.all()}
     signoffs = list(SignOff.objects.filter(milestone__phase__project=project).order_by("pk"))
-    covered = {}
+    latest = {}
     for signoff in signoffs:
         rows[signoff.milestone_id].signoffs.append(signoff)
+        latest[signoff.milestone_id] = signoff
+    covered = {}
+    for signoff in latest.values():
         if signoff.decision == SignOff.Decision.APPROVED:
             covered.update({(e["version_id"], e["sha256"]): signoff for e in signoff.manifest})
     signed = signed_files(signoffs)
@@ -152,6 +162,8 @@ def portal_project_page(*, project: Project) -> PortalProject:
 
 @dataclass
 class SignOffPage:
+    milestone: dict
+    milestone_sha256: str
     manifest: list[dict]
     manifest_sha256: str
     consent: str
@@ -160,10 +172,14 @@ class SignOffPage:
 
 
 def signoff_page(*, milestone: Milestone, organisation: str) -> SignOffPage:
-    """The files to sign, the consent text and the decisions on earlier submissions."""
+    """The milestone and files to sign, the consent text and the decisions on earlier
+    submissions."""
+    shown = signoff_milestone_shown(milestone=milestone)
     manifest = signoff_manifest(milestone=milestone)
     consent = signoff_consent_text(milestone=milestone, organisation=organisation)
     return SignOffPage(
+        milestone=shown,
+        milestone_sha256=sha256_of(shown),
         manifest=manifest,
         manifest_sha256=sha256_of(manifest),
         consent=consent,

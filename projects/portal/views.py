@@ -141,10 +141,11 @@ def portal_signoff(request: HttpRequest, milestone_id: int) -> HttpResponse:
     page = signoff_page(milestone=milestone, organisation=request.user.contact.client.name)
     initial = {
         "revision": milestone.revision,
+        "milestone_sha256": page.milestone_sha256,
         "manifest_sha256": page.manifest_sha256,
         "consent_sha256": page.consent_sha256,
     }
-    form = SignOffForm(request.POST or None, initial=initial)
+    form = SignOffForm(request.POST or None, initial=initial, signer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             signoff = signoff_record(

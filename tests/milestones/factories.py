@@ -64,6 +64,7 @@ class SignOffFactory(factory.django.DjangoModelFactory):
 
     milestone = factory.SubFactory(MilestoneFactory)
     revision = 1
+    milestone_title = factory.LazyAttribute(lambda o: o.milestone.title)
     decision = SignOff.Decision.APPROVED
     signer = factory.SubFactory(UserFactory)
     signer_name = "Ada Signer"

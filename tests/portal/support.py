@@ -37,9 +37,11 @@ def decide(
     signer: User,
     decision: str = SignOff.Decision.APPROVED,
     comment: str = "",
-    typed_name: str = "Alice Acme",
+    typed_name: str | None = None,
 ) -> SignOff:
-    """Signs through the service, with the files and consent text as they stand."""
+    """Signs through the service, with the milestone, files and consent text as they stand;
+    the typed name is the signer's full name unless given."""
+    typed_name = signer.full_name if typed_name is None else typed_name
     fields = {"decision": decision, "typed_name": typed_name, "comment": comment}
     choice = signoff_decision_now(milestone=milestone, signer=signer, **fields)
     return signoff_record(

@@ -6,12 +6,21 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from milestones.models import Milestone, SignOff
+from milestones.services import milestone_update
+from milestones.signoff import sha256_of, signoff_record_hash
 from tests.portal.support import awaiting_milestone, decide
 from tests.support import client_for
 
 
 def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def certificate_text(http: object, signoff: SignOff) -> str:
+    response = http.get(reverse("milestones:signoff_certificate", args=[signoff.pk]))
+    assert response.status_code == 200
+    return " ".join(pdf_text(response.content).split())
 
 
 @pytest.fixture
@@ -84,3 +93,74 @@ def test_a_client_contact_has_no_ledger_page(client_contact, signoff) -> None:
         reverse("milestones:signoff_ledger", args=[project.pk])
     )
     assert response.status_code == 404
+
+
+def test_the_certificate_prints_the_milestone_as_signed_not_as_renamed_since(
+    client_contact, pm, project
+) -> None:
+    milestone = awaiting_milestone(project, pm, "Beta release")
+    Milestone.objects.filter(pk=milestone.pk).update(description="Checkout and search.")
+    milestone.refresh_from_db()
+    signoff = decide(milestone, client_contact)
+    milestone_update(
+        actor=pm,
+        milestone=milestone,
+        changes={"title": "Gamma release", "description": "Everything, with ads."},
+    )
+    milestone.refresh_from_db()
+    assert milestone.title == "Gamma release"
+    text = certificate_text(client_for(client_contact), signoff)
+    assert "Beta release" in text and "Checkout and search." in text
+    assert "Gamma" not in text and "with ads" not in text
+    # The consent text named the title signed; it is found again through the stored one.
+    assert "for the milestone “Beta release” (submission 1)" in text
+    assert "The record matches its hash." in text
+
+
+OLD_CONSENT = (
+    "I have reviewed the files listed above, each identified by its SHA-256 fingerprint, "
+    "for the milestone “%(milestone)s” (submission %(revision)s). By typing my full name "
+    "and recording my decision I sign on behalf of %(organisation)s. My name, e-mail "
+    "address, the time, my IP address and my browser are stored with this decision."
+)
+
+
+def old_record(signoff: SignOff) -> SignOff:
+    """The record as it would be had it been signed before records stored the milestone, under
+    the consent wording of the time."""
+    consent = OLD_CONSENT % {
+        "milestone": signoff.milestone.title,
+        "revision": signoff.revision,
+        "organisation": signoff.signer_organisation,
+    }
+    signoff.record_format = 1
+    signoff.milestone_title = signoff.milestone_description = ""
+    signoff.consent_sha256 = sha256_of(consent)
+    signoff.record_hash = signoff_record_hash(signoff)
+    SignOff.objects.filter(pk=signoff.pk).update(
+        record_format=1,
+        milestone_title="",
+        milestone_description="",
+        consent_sha256=signoff.consent_sha256,
+        record_hash=signoff.record_hash,
+    )
+    return signoff
+
+
+def test_an_old_record_says_what_it_did_not_store(client_contact, pm, project) -> None:
+    milestone = awaiting_milestone(project, pm, "Beta release")
+    signoff = old_record(decide(milestone, client_contact))
+    text = certificate_text(client_for(client_contact), signoff)
+    # The old consent wording is still recognised, and with it the title it names.
+    assert "By typing my full name and recording my decision" in text
+    assert "Title Beta release" in text
+    assert "Description Not stored" in text
+    assert "The record matches its hash." in text
+
+
+def test_an_old_record_of_a_renamed_milestone_names_no_title(client_contact, pm, project) -> None:
+    milestone = awaiting_milestone(project, pm, "Beta release")
+    signoff = old_record(decide(milestone, client_contact))
+    Milestone.objects.filter(pk=milestone.pk).update(title="Gamma release")
+    text = certificate_text(client_for(client_contact), signoff)
+    assert "Gamma" not in text and "Title Not stored" in text

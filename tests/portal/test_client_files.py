@@ -7,9 +7,9 @@ from django.urls import reverse
 from milestones.models import DeliverableVersion, Milestone, Phase
 from milestones.services import milestone_submit, version_upload
 from projects.models import Project, User
-from tests.conftest import client_for
 from tests.milestones.factories import MilestoneFactory, VersionFactory
-from tests.portal.conftest import decide
+from tests.portal.support import decide
+from tests.support import client_for
 
 
 def download(http: HttpClient, version: DeliverableVersion) -> int:

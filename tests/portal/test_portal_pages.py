@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from milestones.models import Phase
+from milestones.models import Milestone, Phase
+from milestones.services import milestone_submit, milestone_update
 from notifications.models import Notification
 from projects.models import Activity, Project, TaskCard, User
 from tests.milestones.factories import CriterionFactory, MilestoneFactory
@@ -235,14 +236,43 @@ def test_a_replaced_file_is_not_covered_by_the_earlier_sign_off(client_contact, 
     assert covered[old.pk] == old.sha256 and new.pk not in covered
 
 
+def signed_files(http: object, milestone: Milestone) -> dict[str, object]:
+    """The portal's "signed off" column for the milestone's files."""
+    response = http.get(reverse("portal:project", args=[milestone.phase.project_id]))
+    row = next(r for r in response.context["page"].milestones if r.milestone == milestone)
+    return {item.deliverable.title: item.signed_in for item in row.deliverables}
+
+
+def test_after_changes_are_requested_no_file_shows_as_signed(client_contact, awaiting) -> None:
+    decide(awaiting, client_contact, "changes_requested", "The export button is missing.")
+    http = client_for(client_contact)
+    assert signed_files(http, awaiting) == {"Build": None, "Notes": None}
+    page = http.get(reverse("portal:project", args=[awaiting.phase.project_id]))
+    assert "Yes, on" not in page.content.decode()
+
+
+def test_changes_requested_on_a_later_round_unsign_the_files_an_earlier_one_approved(
+    client_contact, awaiting, pm
+) -> None:
+    approval = decide(awaiting, client_contact)
+    http = client_for(client_contact)
+    assert signed_files(http, awaiting) == {"Build": approval, "Notes": approval}
+    # Reopened without a new file, resubmitted: the same files are in round 2.
+    milestone_update(actor=pm, milestone=awaiting, changes={"title": "Beta release, final"})
+    milestone_submit(actor=pm, milestone=awaiting)
+    awaiting.refresh_from_db()
+    decide(awaiting, client_contact, "changes_requested", "Not with this title.")
+    assert signed_files(http, awaiting) == {"Build": None, "Notes": None}
+
+
 def test_the_project_page_shows_who_signed_what_when(client_contact, awaiting) -> None:
-    signoff = decide(awaiting, client_contact, typed_name="Alice Q. Acme")
+    signoff = decide(awaiting, client_contact, typed_name="ALICE  acme")
     content = (
         client_for(client_contact)
         .get(reverse("portal:project", args=[awaiting.phase.project_id]))
         .content.decode()
     )
-    assert "Alice Q. Acme" in content
+    assert "ALICE  acme" in content  # the name as typed: that is the signature
     assert reverse("milestones:signoff_certificate", args=[signoff.pk]) in content
 
 

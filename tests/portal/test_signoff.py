@@ -1,5 +1,7 @@
+import datetime
 import hashlib
 import threading
+import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -8,10 +10,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from milestones.models import Milestone, SignOff
+from milestones.services import milestone_update
 from milestones.signoff import SignOffRefused, client_ip, sha256_of, signoff_record_hash
 from notifications.models import Notification
 from projects.models import TaskCard, User
-from tests.milestones.factories import MilestoneFactory, VersionFactory
+from tests.milestones.factories import CriterionFactory, MilestoneFactory, VersionFactory
 from tests.portal.support import BUILD, NOTES, awaiting_milestone, decide, post_decision
 from tests.projects.factories import ContactFactory
 from tests.support import client_for
@@ -71,7 +74,7 @@ def test_requesting_changes_needs_a_comment_and_keeps_what_was_typed(client_cont
 
 def test_a_typed_name_is_required(client_contact, awaiting):
     response, _ = post_decision(client_for(client_contact), awaiting, typed_name="  ")
-    assert "Type your full name to sign." in response.content.decode()
+    assert "Type your full name, Alice Acme, to sign." in response.content.decode()
     assert not SignOff.objects.exists()
 
 
@@ -128,6 +131,73 @@ def test_files_changed_after_the_page_was_opened_are_not_signed(client_contact, 
     assert not SignOff.objects.exists()
     awaiting.refresh_from_db()
     assert awaiting.status == Milestone.Status.AWAITING_SIGNOFF
+
+
+def test_a_consent_hash_other_than_the_text_shown_is_refused_and_records_nothing(
+    client_contact, awaiting
+):
+    http = client_for(client_contact)
+    url = reverse("portal:signoff", args=[awaiting.pk])
+    form = http.get(url).context["form"]
+    data = {field.name: field.value() for field in form.hidden_fields()}
+    data |= {"decision": "approved", "typed_name": "Alice Acme", "consent_sha256": "0" * 64}
+    response = http.post(url, data, follow=True)
+    assert "The consent text changed. Read it again, then sign." in response.content.decode()
+    assert not SignOff.objects.exists()
+    assert not awaiting.phase.project.activities.filter(verb__startswith="signoff.").exists()
+    assert not Notification.objects.filter(kind=Notification.Kind.SIGNOFF_DECIDED).exists()
+    awaiting.refresh_from_db()
+    assert (awaiting.status, awaiting.approved_at) == (Milestone.Status.AWAITING_SIGNOFF, None)
+
+
+def test_the_record_stores_the_milestone_as_the_page_showed_it(client_contact, awaiting):
+    Milestone.objects.filter(pk=awaiting.pk).update(description="Checkout and search, no ads.")
+    CriterionFactory(milestone=awaiting, text="INTERNAL coverage at least 90 %")
+    http = client_for(client_contact)
+    shown = http.get(reverse("portal:signoff", args=[awaiting.pk])).context["page"].milestone
+    post_decision(http, awaiting)
+    signoff = SignOff.objects.get()
+    stored = {
+        "title": signoff.milestone_title,
+        "description": signoff.milestone_description,
+        "criteria": signoff.milestone_criteria,
+    }
+    # The criteria are internal checks: the page shows none, so the record holds none.
+    assert (
+        stored
+        == shown
+        == {
+            "title": "Beta release",
+            "description": "Checkout and search, no ads.",
+            "criteria": [],
+        }
+    )
+    assert signoff.record_format == SignOff.FORMAT_CURRENT
+
+
+def test_a_milestone_changed_while_the_page_was_open_is_not_signed(client_contact, awaiting):
+    http = client_for(client_contact)
+    url = reverse("portal:signoff", args=[awaiting.pk])
+    form = http.get(url).context["form"]
+    # Behind the services' back: they would have reopened it, and the claim would refuse.
+    Milestone.objects.filter(pk=awaiting.pk).update(description="Now with ads.")
+    data = {field.name: field.value() for field in form.hidden_fields()}
+    data |= {"decision": "approved", "typed_name": "Alice Acme"}
+    response = http.post(url, data, follow=True)
+    assert "The milestone changed while you were reviewing it" in response.content.decode()
+    assert not SignOff.objects.exists()
+
+
+def test_editing_the_milestone_while_the_client_reviews_withdraws_it(client_contact, awaiting, pm):
+    http = client_for(client_contact)
+    url = reverse("portal:signoff", args=[awaiting.pk])
+    form = http.get(url).context["form"]
+    milestone_update(actor=pm, milestone=awaiting, changes={"description": "Now with ads."})
+    data = {field.name: field.value() for field in form.hidden_fields()}
+    data |= {"decision": "approved", "typed_name": "Alice Acme"}
+    response = http.post(url, data, follow=True)
+    assert "no longer waiting for your sign-off" in response.content.decode()
+    assert not SignOff.objects.exists()
 
 
 def test_a_milestone_not_awaiting_sign_off_shows_no_form_and_refuses_a_post(
@@ -210,11 +280,134 @@ def test_simultaneous_decisions_record_exactly_one(project, pm, client_contact):
     call_command("verify_signoffs")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_sign_offs_on_different_milestones_keep_the_chain_whole(
+    project, pm, client_contact
+):
+    """Different milestones claim different rows, so only the chain's lock keeps two records
+    from naming the same predecessor."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs transactions side by side")
+    colleague = ContactFactory(client=project.client).user
+    rounds = 4
+    milestones = [awaiting_milestone(project, pm, f"Parallel {n}") for n in range(2 * rounds)]
+    errors: list[BaseException] = []
+    for index in range(rounds):
+        barrier = threading.Barrier(2)
+
+        def sign(signer: User, milestone: Milestone, barrier: threading.Barrier = barrier) -> None:
+            try:
+                barrier.wait()
+                decide(milestone, signer)
+            except BaseException as error:  # reported by the main thread
+                errors.append(error)
+            finally:
+                connection.close()
+
+        pair = milestones[2 * index : 2 * index + 2]
+        threads = [
+            threading.Thread(target=sign, args=(client_contact, pair[0])),
+            threading.Thread(target=sign, args=(colleague, pair[1])),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert not errors
+    assert SignOff.objects.count() == 2 * rounds
+    call_command("verify_signoffs")
+
+
+def test_a_stored_title_altered_in_the_database_fails_verify_signoffs(client_contact, awaiting):
+    post_decision(client_for(client_contact), awaiting)
+    signoff = SignOff.objects.get()
+    call_command("verify_signoffs")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE milestones_signoff SET milestone_title = %s WHERE id = %s",
+            ["Something else entirely", signoff.pk],
+        )
+    with pytest.raises(CommandError, match=rf"first broken record is sign-off {signoff.pk}:"):
+        call_command("verify_signoffs")
+
+
+# Computed by the record hash before sign-offs stored the milestone: such records must verify.
+LEGACY_HASH = "6daaa19ba4487f02a69bfe21b9bd8e0f62b53e1c390ffcebe7365ed4a337853b"
+
+
+def legacy_record(**fields: object) -> SignOff:
+    entry = {"deliverable_id": 3, "deliverable": "Spec", "version_id": 9, "version": 1}
+    entry |= {"file_name": "spec.pdf", "size": 10, "sha256": "a" * 64}
+    values = {
+        "pk": 41,
+        "milestone_id": 7,
+        "revision": 2,
+        "decision": "approved",
+        "signer_id": 12,
+        "signer_name": "Zhang Wei",
+        "signer_email": "zhang.wei@acme.example",
+        "signer_organisation": "Acme",
+        "signed_at": datetime.datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=datetime.UTC),
+        "ip_address": "198.51.100.7",
+        "user_agent": "Browser/1.0",
+        "manifest": [entry],
+        "consent_sha256": "c" * 64,
+        "previous_hash": "b" * 64,
+        "record_format": 1,
+    }
+    return SignOff(**(values | fields))
+
+
+def test_a_record_from_before_the_stored_milestone_keeps_its_hash() -> None:
+    assert signoff_record_hash(legacy_record()) == LEGACY_HASH
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        {"milestone_title": "Backdated title"},
+        {"milestone_description": "Backdated text"},
+        {"milestone_criteria": ["Backdated"]},
+        {"record_format": 2},
+    ],
+)
+def test_text_put_into_an_old_record_later_changes_its_hash(added) -> None:
+    assert signoff_record_hash(legacy_record(**added)) != LEGACY_HASH
+
+
+def test_old_and_new_records_verify_together_and_an_old_one_given_a_title_fails(
+    ledger, project, pm, client_contact
+) -> None:
+    milestone = awaiting_milestone(project, pm, "Signed last year")
+    old = SignOff.objects.create(
+        **{
+            name: getattr(legacy_record(), name)
+            for name in ("revision", "decision", "signer_name", "signer_email", "manifest")
+        },
+        milestone=milestone,
+        signer=client_contact,
+        signer_organisation="Acme",
+        consent_sha256="c" * 64,
+        previous_hash=ledger[-1].record_hash,
+        record_format=1,
+        record_hash=uuid.uuid4().hex,
+    )
+    SignOff.objects.filter(pk=old.pk).update(record_hash=signoff_record_hash(old))
+    call_command("verify_signoffs")
+    SignOff.objects.filter(pk=old.pk).update(milestone_title="Backdated title")
+    with pytest.raises(CommandError, match=rf"first broken record is sign-off {old.pk}:"):
+        call_command("verify_signoffs")
+
+
 # One edit per stored column: each must break the record it is made in.
 EDITS = {
     "id": lambda s: s.pk + 1000,
     "milestone_id": lambda s: MilestoneFactory(phase=s.milestone.phase).pk,
     "revision": lambda s: s.revision + 1,
+    "record_format": lambda s: 1,
+    "milestone_title": lambda s: s.milestone_title + " (renamed)",
+    "milestone_description": lambda s: s.milestone_description + " and more",
+    "milestone_criteria": lambda s: [*s.milestone_criteria, "Slipped in later"],
     "decision": lambda s: "approved",
     "comment": lambda s: s.comment + ".",
     "signer_id": lambda s: ContactFactory().user_id,
