@@ -18,6 +18,9 @@ from tests.notifications.factories import NotificationFactory
 from tests.projects.factories import CardFactory, ContactFactory, ProjectFactory, UserFactory
 from tests.reports.factories import StatusReportFactory
 
+# Real SMTP servers and a Redis of the test's own, for the mail tests of every folder.
+pytest_plugins = ["tests.mail_support"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords_and_private_media(settings: object, tmp_path: object) -> None:
