@@ -22,6 +22,10 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.sweep_outbox",
         "schedule": settings.NOTIFICATIONS_OUTBOX_SWEEP_EVERY_MINUTES * 60.0,
     },
+    "report-lost-messages-sweep": {
+        "task": "reports.tasks.sweep_lost_messages",
+        "schedule": 60.0,
+    },
     "weekly-status-reports": {
         "task": "reports.tasks.send_weekly_reports",
         # In CELERY_TIMEZONE (= TIME_ZONE); crontab counts Sunday as 0, settings as ISO 7.

@@ -232,6 +232,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_KB", default=400_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Requests enqueue after they commit, and must answer even when the broker is down: a publish
+# gives up after a few short tries (the rows stay and the outbox sweeps enqueue them later).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Rows, not task results, record what was done. A task whose result is kept makes each publish
+# subscribe to it in the result store first, which retries for ~20 s while Redis is down.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -304,7 +316,9 @@ for _name in [name for name in list(vars()) if name.startswith("NOTIFICATIONS_")
 REDIS_VISIBILITY_TIMEOUT = env.int("REDIS_VISIBILITY_TIMEOUT", default=3600)
 if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = vars().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}) | {
-        "visibility_timeout": REDIS_VISIBILITY_TIMEOUT
+        "visibility_timeout": REDIS_VISIBILITY_TIMEOUT,
+        # Without it, a Redis host that does not answer holds a publish for minutes.
+        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
     }
 if NOTIFICATIONS_EMAIL_RETRY_MAX_SECONDS >= REDIS_VISIBILITY_TIMEOUT:
     raise ImproperlyConfigured(

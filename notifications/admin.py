@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Notification, NotificationPreference
+from .models import AccountMail, Notification, NotificationPreference
 from .services import notification_emails_resend
 
 
@@ -48,3 +48,19 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "by_email"]
     search_fields = ["user__email"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(AccountMail)
+class AccountMailAdmin(admin.ModelAdmin):
+    list_display = ["kind", "to", "created_at", "email_state", "email_attempts", "emailed_at"]
+    list_filter = ["email_state", "kind"]
+    search_fields = ["to"]
+    date_hierarchy = "created_at"
+    # The text of an invitation holds its one-time link: a key to the account, not for reading.
+    exclude = ["body", "html"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -145,3 +145,73 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_kind_display()}"
+
+
+class AccountMail(models.Model):
+    """A mail about an account (a password reset, an invitation) in the outbox: written in the
+    request's transaction, sent by a worker once it commits, or by the outbox sweep when the
+    broker was down. A reset row holds the address alone: the worker looks the account up and
+    writes the mail, so the request does the same work whether an account uses it or not.
+    The outbox columns are named as a notification's, so one sender serves both."""
+
+    class Kind(models.TextChoices):
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        INVITATION = "invitation", _("Invitation")
+
+    class EmailState(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        NO_ACCOUNT = "no_account", _("No account uses the address")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    to = models.EmailField(_("to"))
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("Of the page the mail was asked from; the account's own choice comes first."),
+    )
+    subject = models.TextField(_("subject"), blank=True)
+    body = models.TextField(_("text"), blank=True)
+    html = models.TextField(_("HTML"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    email_state = models.CharField(
+        _("state"), max_length=10, choices=EmailState.choices, default=EmailState.PENDING
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    email_last_error = models.TextField(_("last error"), blank=True)
+    emailed_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    email_due_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    email_claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account mail")
+        verbose_name_plural = _("account mails")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["password_reset", "invitation"]),
+                name="account_mail_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(email_state__in=["pending", "sending", "sent", "failed", "no_account"]),
+                name="account_mail_state_valid",
+            ),
+            # Only a reset is written by the worker; any other mail comes written.
+            models.CheckConstraint(
+                condition=Q(kind="password_reset") | ~Q(subject=""),
+                name="account_mail_written_has_subject",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["email_due_at"],
+                name="account_mail_outbox",
+                condition=Q(email_state__in=["pending", "sending"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to}"

@@ -1,10 +1,9 @@
 """The weekly report mail: a summary in the body, the PDFs attached."""
 
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+
+from clientprogress.mail import message_id, plain_subject
 
 from .models import ReportDelivery, StatusReport
 from .periods import Week
@@ -22,11 +21,11 @@ def weekly_message(
         "for_client": recipient.is_client,
     }
     message = EmailMultiAlternatives(
-        subject=" ".join(render_to_string("emails/report_subject.txt", context).split()),
+        subject=plain_subject(render_to_string("emails/report_subject.txt", context)),
         body=render_to_string("emails/report.txt", context),
         to=[recipient.email],
         # The same id however often it is built: a mail reader shows a duplicate only once.
-        headers={"Message-ID": f"<weekly-report.{delivery.period}.{delivery.pk}@{_domain()}>"},
+        headers={"Message-ID": message_id("report-delivery", delivery.pk)},
     )
     message.attach_alternative(render_to_string("emails/report.html", context), "text/html")
     if recipient.is_client:
@@ -36,10 +35,6 @@ def weekly_message(
         name = f"status-reports-{delivery.period}.pdf"
         message.attach(name, _read(delivery.file), "application/pdf")
     return message
-
-
-def _domain() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def _read(file: object) -> bytes:

@@ -63,6 +63,11 @@ class StatusReport(models.Model):
         verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    enqueued_at = models.DateTimeField(
+        _("handed to the workers"),
+        default=timezone.now,
+        help_text=_("A queued report whose message was lost is handed out again after a while."),
+    )
     generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
 
@@ -86,7 +91,10 @@ class StatusReport(models.Model):
                 name="report_ready_has_file",
             ),
         ]
-        indexes = [models.Index(fields=["project", "-requested_at"], name="report_project_time")]
+        indexes = [
+            models.Index(fields=["project", "-requested_at"], name="report_project_time"),
+            models.Index(fields=["enqueued_at"], name="report_queued", condition=Q(state="queued")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} · {self.period} · {self.get_audience_display()}"
@@ -136,6 +144,11 @@ class ReportDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    enqueued_at = models.DateTimeField(
+        _("handed to the workers"),
+        default=timezone.now,
+        help_text=_("An unsent delivery whose message was lost is handed out again after a while."),
+    )
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 

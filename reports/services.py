@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,6 +25,8 @@ from .periods import Week
 from .selectors import ReportData, portfolio_reports, report_data
 
 REPORTED_STATUSES = (Project.Status.ACTIVE, Project.Status.ON_HOLD)
+# A queued report not taken by a worker this long after it was handed out was lost on the way.
+LOST_AFTER = datetime.timedelta(minutes=1)
 
 
 def _report_locked(
@@ -42,8 +44,6 @@ def _report_locked(
 def report_request(*, project: Project, audience: str, actor: User) -> StatusReport:
     """Queues a report of the week under way in the client's time zone; clicking again while
     it renders does not queue a second render."""
-    from .tasks import render_requested_report
-
     week = Week.current(time_zone=project.client.time_zone)
     with transaction.atomic():
         report, created = _report_locked(
@@ -60,7 +60,7 @@ def report_request(*, project: Project, audience: str, actor: User) -> StatusRep
             report.state = StatusReport.State.QUEUED
             report.trigger = StatusReport.Trigger.ON_DEMAND
             report.requested_by = actor
-            report.requested_at = timezone.now()
+            report.requested_at = report.enqueued_at = timezone.now()
             report.error = ""
             report.full_clean()
             report.save()
@@ -71,8 +71,59 @@ def report_request(*, project: Project, audience: str, actor: User) -> StatusRep
             summary=_("Status report for %(week)s requested (%(audience)s)")
             % {"week": week, "audience": report.get_audience_display()},
         )
-        transaction.on_commit(lambda: render_requested_report.delay(report_id=report.pk))
+        # With the broker down the request still answers: the sweep hands the report out later.
+        transaction.on_commit(lambda: _renders_enqueue([report.pk]), robust=True)
     return report
+
+
+def _renders_enqueue(report_ids: list[int]) -> None:
+    from .tasks import render_requested_report  # the tasks module imports this one
+
+    for report_id in report_ids:
+        render_requested_report.delay(report_id=report_id)
+
+
+def requested_reports_sweep(*, now: datetime.datetime, limit: int) -> list[int]:
+    """Queued reports whose render message was lost (the broker was down when someone asked)
+    are handed to the workers again. Each is claimed by moving its time forward with a
+    conditional update, so two sweeps never both hand it out; the render claims it again."""
+    queued = StatusReport.objects.filter(
+        state=StatusReport.State.QUEUED, enqueued_at__lt=now - LOST_AFTER
+    )
+    claimed = _claim_lost(queued, now=now, limit=limit)
+    transaction.on_commit(lambda: _renders_enqueue(claimed), robust=True)
+    return claimed
+
+
+def deliveries_sweep(*, now: datetime.datetime, limit: int) -> list[int]:
+    """Weekly mails of the last days still unsent a lease after they were handed out: their
+    message was lost (the broker went down while the Monday job fanned out). Claimed like
+    requested_reports_sweep; delivery_send claims each again, so none is sent twice."""
+    due = now - datetime.timedelta(seconds=settings.REPORT_DELIVERY_LEASE_SECONDS)
+    unsent = ReportDelivery.objects.filter(
+        enqueued_at__lt=due, created_at__gte=now - datetime.timedelta(weeks=1)
+    ).exclude(state__in=[ReportDelivery.State.SENT, ReportDelivery.State.FAILED])
+    claimed = _claim_lost(unsent, now=now, limit=limit)
+    transaction.on_commit(lambda: _deliveries_enqueue(claimed), robust=True)
+    return claimed
+
+
+def _claim_lost(rows: QuerySet, *, now: datetime.datetime, limit: int) -> list[int]:
+    """Takes each row by moving its enqueue time from the value read to now, so that of two
+    sweeps at once only one hands it out."""
+    candidates = list(rows.order_by("enqueued_at").values_list("pk", "enqueued_at")[:limit])
+    return [
+        pk
+        for pk, enqueued_at in candidates
+        if rows.filter(pk=pk, enqueued_at=enqueued_at).update(enqueued_at=now)
+    ]
+
+
+def _deliveries_enqueue(delivery_ids: list[int]) -> None:
+    from .tasks import deliver_weekly_report
+
+    for delivery_id in delivery_ids:
+        deliver_weekly_report.delay(delivery_id=delivery_id)
 
 
 def report_render_requested(*, report_id: int) -> StatusReport | None:

@@ -4,6 +4,7 @@ soft and hard time limits; CELERY_WORKER_MAX_MEMORY_PER_CHILD recycles a child t
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.utils import timezone
 
 from . import services
 from .periods import Week
@@ -19,6 +20,8 @@ RETRIES = {
     "retry_backoff_max": 900,
     "max_retries": 6,
 }
+# Each sweep hands out at most this many renders and mails; the rest wait for the next one.
+SWEEP_BATCH = 500
 
 
 @shared_task
@@ -59,3 +62,12 @@ def deliver_weekly_report(self: Task, *, delivery_id: int) -> bool:
 @shared_task(**RENDER_LIMITS)
 def render_requested_report(*, report_id: int) -> None:
     services.report_render_requested(report_id=report_id)
+
+
+@shared_task
+def sweep_lost_messages() -> int:
+    """Beat's sweep: renders and weekly mails whose message the broker lost are handed out
+    again; each is claimed, so a second beat or a late message does nothing twice."""
+    now = timezone.now()
+    renders = services.requested_reports_sweep(now=now, limit=SWEEP_BATCH)
+    return len(renders) + len(services.deliveries_sweep(now=now, limit=SWEEP_BATCH))

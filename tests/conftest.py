@@ -30,6 +30,10 @@ def _compiled_catalogues() -> None:
         catalogues.compile_catalogue(po)
 
 
+# Real SMTP servers and a Redis of the test's own, for the mail tests of every folder.
+pytest_plugins = ["tests.mail_support"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords_and_private_media(settings: object, tmp_path: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,10 +1,16 @@
+import datetime
 import re
 
+import time_machine
 from django.core import mail
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clientprogress.auth import lockout_username
+from notifications.models import AccountMail
+from notifications.tasks import send_account_mail
 from projects.models import User
 from tests.projects.factories import PASSWORD
 
@@ -132,3 +138,62 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_lockout(anonymous, pm:
             HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}",
         )
     assert login(anonymous, "pm@example.com", PASSWORD).status_code == 429
+
+
+def reset_link(message: object) -> str:
+    return re.search(r"\S+/accounts/reset/\S+", message.body).group()
+
+
+def test_the_reset_link_is_on_site_url_whatever_host_the_request_named(
+    anonymous, pm: User, settings, eager: None, django_capture_on_commit_callbacks
+) -> None:
+    # Allowed, as a host behind a proxy that passes Host through would be: the danger is real.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]
+    settings.SITE_URL = "https://progress.example.com"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = anonymous.post(
+            reverse("password_reset"), {"email": pm.email}, HTTP_HOST="evil.example:8443"
+        )
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert reset_link(message).startswith("https://progress.example.com/accounts/reset/")
+    assert "evil.example" not in message.body
+
+
+def test_a_reset_request_does_the_same_work_for_any_address_and_only_accounts_get_mail(
+    anonymous, pm: User, django_capture_on_commit_callbacks
+) -> None:
+    def ask(address: str) -> tuple[list[str], int]:
+        with (
+            time_machine.travel(datetime.datetime(2026, 5, 4, 9, tzinfo=datetime.UTC), tick=False),
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks() as callbacks,
+        ):
+            response = anonymous.post(reverse("password_reset"), {"email": address})
+        assert response.status_code == 302
+        assert response.url == reverse("password_reset_done")
+        return [query["sql"].replace(address, "ADDRESS") for query in queries], len(callbacks)
+
+    known, unknown = ask("PM@example.com"), ask("nobody@example.com")
+    assert known == unknown
+    assert not any("projects_user" in sql for sql in known[0])  # no account looked up
+    assert list(AccountMail.objects.order_by("pk").values_list("kind", "to")) == [
+        ("password_reset", "PM@example.com"),
+        ("password_reset", "nobody@example.com"),
+    ]
+
+    for row in AccountMail.objects.order_by("pk"):
+        send_account_mail.apply(args=[row.pk])
+    (message,) = mail.outbox
+    assert message.to == [pm.email]
+    assert dict(AccountMail.objects.values_list("to", "email_state")) == {
+        "PM@example.com": "sent",
+        "nobody@example.com": "no_account",
+    }
+    form_url = anonymous.get(reset_link(message)).url
+    done = anonymous.post(
+        form_url,
+        {"new_password1": "a brand new secret 42", "new_password2": "a brand new secret 42"},
+    )
+    assert done.status_code == 302
+    assert login(anonymous, pm.email, "a brand new secret 42").status_code == 302

@@ -18,10 +18,9 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from clientprogress.tasks import send_account_email
 from milestones.models import Milestone
-from notifications.models import Notification
-from notifications.services import notify
+from notifications.models import AccountMail, Notification
+from notifications.services import account_mail_queue, notify
 from projects.models import ClientContact, Project, TaskCard, User
 from projects.services import activity_record, card_create, project_lock
 
@@ -162,7 +161,7 @@ def _invitee(project: Project, email: str, full_name: str) -> User:
 @transaction.atomic
 def contact_invite(*, actor: User, project: Project, email: str, full_name: str) -> User:
     """Creates (or re-invites) a contact of the project's client and mails a one-time link to
-    set a password, after the transaction commits."""
+    set a password through the outbox, after the transaction commits."""
     user = _invitee(project, email.strip().lower(), full_name.strip())
     context = {
         "project": project,
@@ -171,7 +170,7 @@ def contact_invite(*, actor: User, project: Project, email: str, full_name: str)
         "link": settings.SITE_URL + invitation_path(user),
         "days": max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1),
     }
-    subject = loader.render_to_string("emails/invitation_subject.txt", context).strip()
+    subject = loader.render_to_string("emails/invitation_subject.txt", context)
     body = loader.render_to_string("emails/invitation.txt", context)
     activity_record(
         project=project,
@@ -179,7 +178,5 @@ def contact_invite(*, actor: User, project: Project, email: str, full_name: str)
         verb="contact.invited",
         summary=_("%(email)s invited to the portal") % {"email": user.email},
     )
-    transaction.on_commit(
-        lambda: send_account_email.delay(subject=subject, body=body, to=[user.email])
-    )
+    account_mail_queue(kind=AccountMail.Kind.INVITATION, to=user.email, subject=subject, body=body)
     return user

@@ -1,16 +1,10 @@
 """E-mail delivery against real SMTP servers started by the tests."""
 
 import datetime
-import email
-import email.policy
-import socket
 import time
-from collections.abc import Iterator
-from email.message import EmailMessage
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
@@ -26,62 +20,11 @@ from notifications.services import (
 )
 from notifications.tasks import send_notification_email
 from projects.models import Project, User
+from tests.mail_support import Handler
 from tests.notifications.factories import NotificationFactory
 from tests.support import PRODUCTION, manage
 
 EmailState = Notification.EmailState
-
-
-class Handler:
-    """Accepts mail, after answering `refusal` to the first `refusals` messages."""
-
-    def __init__(self) -> None:
-        self.refusals = 0
-        self.refusal = "421 Service not available, try again later"
-        self.received: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        if self.refusals:
-            self.refusals -= 1
-            return self.refusal
-        self.received.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def use_smtp(settings: object, port: int, timeout: int = 5) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, timeout
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-
-
-@pytest.fixture
-def smtp(settings: object) -> Iterator[Handler]:
-    handler, port = Handler(), free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    use_smtp(settings, port)
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
-def silent_server(settings: object) -> Iterator[None]:
-    """Accepts connections (the kernel completes them) and never says a word."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    use_smtp(settings, listener.getsockname()[1], timeout=1)
-    yield
-    listener.close()
 
 
 @pytest.fixture
@@ -225,16 +168,6 @@ def test_nothing_is_mailed_before_an_invitation_is_accepted(
     assert overdue.email_state == EmailState.SKIPPED
 
 
-@pytest.fixture
-def eager() -> Iterator[None]:
-    """Enqueued tasks run at once, in the test."""
-    from clientprogress.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
 def test_admin_sends_failed_mails_again_but_never_sent_ones(
     smtp: Handler, eager: None, pm: User, overdue: Notification, django_capture_on_commit_callbacks
 ) -> None:
@@ -289,3 +222,42 @@ def test_settings_refuse_a_retry_longer_than_the_visibility_timeout() -> None:
     result = manage("check", env=PRODUCTION | {"NOTIFICATIONS_EMAIL_RETRY_MAX_SECONDS": "7200"})
     assert result.returncode != 0
     assert "below REDIS_VISIBILITY_TIMEOUT" in result.stderr
+
+
+def test_a_mail_sent_again_after_a_worker_died_is_the_same_message_for_mail_clients(
+    smtp: Handler, settings: object, overdue: Notification
+) -> None:
+    settings.SITE_URL = "https://progress.example.com:8443"
+    send_notification_email.apply(args=[overdue.pk])
+    # The worker died after the server accepted the mail, before it recorded so.
+    claimed = timezone.now()
+    Notification.objects.filter(pk=overdue.pk).update(
+        email_state=EmailState.SENDING, email_claimed_at=claimed
+    )
+    later = claimed + datetime.timedelta(
+        seconds=settings.NOTIFICATIONS_EMAIL_CLAIM_EXPIRES_SECONDS + 1
+    )
+    with time_machine.travel(later, tick=False):
+        assert outbox_sweep(now=timezone.now(), limit=10) == [overdue.pk]
+        send_notification_email.apply(args=[overdue.pk])
+    first, again = smtp.received
+    assert first["Message-ID"] == again["Message-ID"]
+    assert first["Message-ID"] == f"<notification.{overdue.pk}@progress.example.com>"
+
+
+def test_a_subject_is_one_line_of_plain_text(smtp: Handler, overdue: Notification) -> None:
+    Notification.objects.filter(pk=overdue.pk).update(title="R&D <review>\n  of\tthe spec")
+    send_notification_email.apply(args=[overdue.pk])
+    [message] = smtp.received
+    assert message["Subject"] == "Overdue: R&D <review> of the spec"
+
+
+def test_a_mail_that_cannot_be_written_fails_at_once_and_says_why(
+    smtp: Handler, overdue: Notification
+) -> None:
+    User.objects.filter(pk=overdue.recipient_id).update(email="pm@example.com\nBcc: x@evil.example")
+    assert notification_email_send(notification_id=overdue.pk) is None
+    overdue.refresh_from_db()
+    assert (overdue.email_state, overdue.email_attempts) == (EmailState.FAILED, 1)
+    assert "ValueError" in overdue.email_last_error
+    assert smtp.received == []

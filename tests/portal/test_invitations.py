@@ -6,9 +6,13 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
+from notifications.models import AccountMail
+from notifications.services import account_mails_sweep
+from notifications.tasks import send_account_mail
 from projects.models import Activity, ClientContact, User
 from projects.portal.services import contact_invite, invitation_path
-from tests.projects.factories import ContactFactory, UserFactory
+from tests.mail_support import Handler
+from tests.projects.factories import ContactFactory, ProjectFactory, UserFactory
 from tests.support import client_for
 
 NEW_PASSWORD = "a brand new secret 42"
@@ -133,3 +137,48 @@ def test_an_invited_contact_sees_only_their_organisations_projects(project, pm) 
     http = client_for(user)
     rows = http.get(reverse("portal:home")).context["projects"]
     assert [row.pk for row in rows] == [project.pk]
+
+
+def test_a_project_name_with_markup_and_a_line_break_arrives_as_typed_on_one_line(
+    smtp: Handler, settings, pm, eager: None, django_capture_on_commit_callbacks
+) -> None:
+    settings.SITE_URL = "https://progress.example.com"
+    project = ProjectFactory(pm=pm, name="R&D <Lab>\nphase 2")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(pm).post(
+            reverse("invitation_send", args=[project.pk]),
+            {"full_name": "Carol Client", "email": "carol@acme.example"},
+        )
+    assert response.status_code == 302
+    (message,) = smtp.received
+    assert message["Subject"] == "You are invited to follow R&D <Lab> phase 2 in Client Progress"
+    assert message["To"] == "carol@acme.example"
+    assert "https://progress.example.com/invitation/" in message.get_content()
+    (row,) = AccountMail.objects.all()
+    assert message["Message-ID"] == f"<account-mail.{row.pk}@progress.example.com>"
+
+
+def test_an_invitation_sent_again_after_a_worker_died_is_the_same_message(
+    smtp: Handler, settings, project, pm
+) -> None:
+    settings.SITE_URL = "https://progress.example.com"
+    contact_invite(actor=pm, project=project, email="d@acme.example", full_name="D")
+    (row,) = AccountMail.objects.all()
+    send_account_mail.apply(args=[row.pk])
+    send_account_mail.apply(args=[row.pk])  # a redelivered message sends nothing
+    assert len(smtp.received) == 1
+    # The worker died after the server accepted the mail, before it recorded so.
+    claimed = datetime.datetime.now(datetime.UTC)
+    AccountMail.objects.filter(pk=row.pk).update(email_state="sending", email_claimed_at=claimed)
+    later = claimed + datetime.timedelta(
+        seconds=settings.NOTIFICATIONS_EMAIL_CLAIM_EXPIRES_SECONDS + 1
+    )
+    with time_machine.travel(later, tick=False):
+        assert account_mails_sweep(now=later, limit=10) == [row.pk]
+        send_account_mail.apply(args=[row.pk])
+    first, again = smtp.received
+    assert (
+        first["Message-ID"]
+        == again["Message-ID"]
+        == f"<account-mail.{row.pk}@progress.example.com>"
+    )

@@ -43,3 +43,10 @@ def test_the_weekly_job_is_scheduled_monday_at_eight_by_default() -> None:
     assert entry["task"] == "reports.tasks.send_weekly_reports"
     schedule = entry["schedule"]
     assert schedule.day_of_week == {1} and schedule.hour == {8} and schedule.minute == {0}
+
+
+def test_beat_hands_out_lost_renders_and_weekly_mails_every_minute() -> None:
+    entry = app.conf.beat_schedule["report-lost-messages-sweep"]
+    assert entry["task"] == "reports.tasks.sweep_lost_messages"
+    assert entry["schedule"] == 60
+    assert entry["task"] in app.tasks

@@ -1,11 +1,16 @@
 """Generate on demand, the project panel, the archive, downloads and the portal list."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.models import Project, User
 from reports.models import StatusReport
 from reports.periods import Week
+from reports.services import requested_reports_sweep
 from reports.tasks import render_requested_report
 from tests.projects.factories import ProjectFactory, UserFactory
 from tests.reports.factories import StatusReportFactory
@@ -38,6 +43,23 @@ def test_generate_queues_a_report_of_the_week_under_way_and_renders_it_in_the_ba
     assert reverse("reports:download", args=[report.pk]) in panel.text
     assert "every 2s" not in panel.text
     assert pm.notifications.filter(kind="report", target=f"report:{report.pk}").exists()
+
+
+def test_a_render_whose_message_was_lost_is_handed_out_again_once_a_minute_later(
+    pm: User, project: Project, eager: None, django_capture_on_commit_callbacks
+) -> None:
+    generate(pm, project)  # its enqueue after commit never happens here: the message is lost
+    report = StatusReport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requested_reports_sweep(now=timezone.now(), limit=10) == []
+    later = timezone.now() + datetime.timedelta(minutes=2)
+    with time_machine.travel(later, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert requested_reports_sweep(now=later, limit=10) == [report.pk]
+        with django_capture_on_commit_callbacks(execute=True):
+            assert requested_reports_sweep(now=later, limit=10) == []  # a second beat
+    report.refresh_from_db()
+    assert report.state == StatusReport.State.READY
 
 
 def test_clicking_twice_while_it_renders_queues_one_render(

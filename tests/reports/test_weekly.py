@@ -19,10 +19,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client as HttpClient
 
+from projects.models import Client
 from projects.portal.services import contact_invite, invitation_path
 from reports import services, tasks
 from reports.models import ReportDelivery, StatusReport
 from reports.selectors import report_url
+from tests.mail_support import Handler
 from tests.reports.support import MARKER, MONDAY, W07, Portfolio, make_portfolio, pdf_text
 
 
@@ -285,3 +287,47 @@ def pdf_links(reader: pypdf.PdfReader) -> list[str]:
         for annotation in page.get("/Annots", [])
         if "/A" in annotation.get_object()
     ]
+
+
+def test_the_clients_mail_names_it_as_typed_and_a_resend_is_the_same_message(
+    portfolio: Portfolio, smtp: Handler, settings: object
+) -> None:
+    settings.SITE_URL = "https://progress.example.com"
+    Client.objects.filter(pk=portfolio.shared.client_id).update(name="R&D <Labs>\nBerlin")
+    services.weekly_deliveries_claim(week=W07)
+    delivery = ReportDelivery.objects.get(recipient=portfolio.contact)
+    services.delivery_prepare(delivery_id=delivery.pk)
+    assert services.delivery_send(delivery_id=delivery.pk) is True
+    # The worker died after the server accepted the mail, before it recorded so.
+    ReportDelivery.objects.filter(pk=delivery.pk).update(
+        state=ReportDelivery.State.SENDING, claimed_at=MONDAY
+    )
+    with time_machine.travel(MONDAY + datetime.timedelta(minutes=16), tick=False):
+        assert services.delivery_send(delivery_id=delivery.pk) is True
+    first, again = smtp.received
+    # Django puts a long encoded subject on a line of its own; the email package keeps the
+    # space of that fold, mail clients drop it.
+    assert first["Subject"].lstrip() == "Weekly status report for R&D <Labs> Berlin · 2026-W07"
+    assert first["Message-ID"] == again["Message-ID"]
+    assert first["Message-ID"] == f"<report-delivery.{delivery.pk}@progress.example.com>"
+
+
+def test_weekly_mails_whose_messages_were_lost_are_handed_out_again_once(
+    portfolio: Portfolio, mailoutbox: list, eager: None, django_capture_on_commit_callbacks
+) -> None:
+    # The Monday job claimed the deliveries, then the broker went down before it handed
+    # them all out (or the messages were lost with it).
+    services.weekly_deliveries_claim(week=W07)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.deliveries_sweep(now=MONDAY, limit=10) == []  # within their lease
+    lease_later = MONDAY + datetime.timedelta(seconds=settings.REPORT_DELIVERY_LEASE_SECONDS + 1)
+    with time_machine.travel(lease_later, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            swept = services.deliveries_sweep(now=lease_later, limit=10)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.deliveries_sweep(now=lease_later, limit=10) == []
+    assert len(swept) == 4
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        ["boss@example.com", "cto@client.example", "otto@example.com", "paula@example.com"]
+    )
+    assert set(ReportDelivery.objects.values_list("state", flat=True)) == {"sent"}
