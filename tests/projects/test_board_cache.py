@@ -34,12 +34,6 @@ def card(project: Project) -> TaskCard:
     return CardFactory(project=project, title="Original title", position=0)
 
 
-@pytest.fixture
-def admin(db: None) -> HttpClient:
-    """A browser logged in to the Django admin."""
-    return client_for(UserFactory(role=User.Role.MANAGER, is_staff=True, is_superuser=True))
-
-
 def test_a_second_visit_is_answered_from_the_cache(
     pm: User, card: TaskCard, django_assert_max_num_queries
 ) -> None:
