@@ -2,12 +2,13 @@
 
 import pytest
 from django.apps import apps
+from django.http import HttpResponse
 from django.urls import reverse
 
 from projects.models import User
 from tests.conftest import ProjectObjects, client_for
 from tests.projects.factories import UserFactory
-from tests.urlwalk import Route, routes
+from tests.urlwalk import routes, url_with
 
 # Reachable without logging in; everything else must send an anonymous visitor to log in.
 ANONYMOUS_ALLOWED = {
@@ -22,10 +23,10 @@ ANONYMOUS_ALLOWED = {
 DUMMY = {"uidb64": "MQ", "token": "set-password"}
 
 
-def url_with(route: Route, values: dict[str, object]) -> str:
-    missing = route.kwargs - values.keys()
-    assert not missing, f"{route.name}: add an object for {sorted(missing)} to project_objects"
-    return reverse(route.name, kwargs={name: values[name] for name in route.kwargs})
+def with_policy(response: HttpResponse, url: str) -> HttpResponse:
+    """Every answer the walk gets, refusals included, carries the Content-Security-Policy."""
+    assert response.has_header("Content-Security-Policy"), url
+    return response
 
 
 def snapshot() -> dict[str, list[dict]]:
@@ -45,7 +46,7 @@ def test_every_page_outside_the_allow_list_sends_anonymous_visitors_to_login(
     for route in routes():
         url = url_with(route, DUMMY | project_objects.ids)
         for method in ("get", "post"):
-            response = getattr(anonymous, method)(url)
+            response = with_policy(getattr(anonymous, method)(url), url)
             if route.name in ANONYMOUS_ALLOWED:
                 assert response.status_code != 302 or "/accounts/login/" not in response.url
             else:
@@ -56,7 +57,7 @@ def test_every_page_outside_the_allow_list_sends_anonymous_visitors_to_login(
 
 
 def test_admin_sends_anonymous_visitors_to_its_login(anonymous) -> None:
-    response = anonymous.get(reverse("admin:index"))
+    response = with_policy(anonymous.get(reverse("admin:index")), "admin:index")
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
 
@@ -75,9 +76,10 @@ def test_outsiders_get_404_on_every_object_url_and_change_nothing(
     assert object_routes
     for route in object_routes:
         url = url_with(route, DUMMY | project_objects.ids)
-        assert http.get(url).status_code == 404, f"GET {url}"
+        assert with_policy(http.get(url), url).status_code == 404, f"GET {url}"
         # 405 answers the method, whatever the object: it tells an outsider nothing either.
-        assert http.post(url, {"title": "x"}).status_code in (404, 405), f"POST {url}"
+        response = with_policy(http.post(url, {"title": "x"}), url)
+        assert response.status_code in (404, 405), f"POST {url}"
     assert snapshot() == before
 
 
@@ -90,8 +92,8 @@ def test_client_contact_gets_404_on_every_workspace_page(
     before = snapshot()
     for route in workspace:
         url = url_with(route, project_objects.ids)
-        assert http.get(url).status_code == 404, url
-        assert http.post(url, {"title": "x"}).status_code in (404, 405), url
+        assert with_policy(http.get(url), url).status_code == 404, url
+        assert with_policy(http.post(url, {"title": "x"}), url).status_code in (404, 405), url
     assert snapshot() == before
 
 
@@ -99,7 +101,8 @@ def test_internal_users_get_404_in_the_portal(pm: User, project_objects: Project
     http = client_for(pm)
     for route in routes():
         if route.name.startswith("portal:"):
-            assert http.get(url_with(route, project_objects.ids)).status_code == 404
+            url = url_with(route, project_objects.ids)
+            assert with_policy(http.get(url), url).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 
 @dataclass(frozen=True)
@@ -23,3 +23,9 @@ def routes(
                 yield from routes(entry, inner, names)
         elif isinstance(entry, URLPattern) and entry.name:
             yield Route(name=f"{namespace}{entry.name}", kwargs=names)
+
+
+def url_with(route: Route, values: dict[str, object]) -> str:
+    missing = route.kwargs - values.keys()
+    assert not missing, f"{route.name}: add an object for {sorted(missing)} to project_objects"
+    return reverse(route.name, kwargs={name: values[name] for name in route.kwargs})
