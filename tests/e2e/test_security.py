@@ -39,6 +39,7 @@ def test_inline_code_and_eval_are_refused_and_every_refusal_is_noticed(
     page.goto(f"/projects/{project.pk}/board/")
     config = "[htmx.config.allowEval, htmx.config.includeIndicatorStyles]"
     assert page.evaluate(config) == [False, False]
+    assert "style" not in page.evaluate("htmx.config.attributesToSettle")
     assert page.locator("style").count() == 0  # htmx injected none
     page.evaluate(INJECT)
     wait_for(csp_violations, 5)

@@ -291,8 +291,8 @@ def test_an_open_board_can_ask_whether_someone_changed_it(pm: User, card: TaskCa
 def test_two_people_of_the_same_name_and_role_each_get_their_own_page(project: Project) -> None:
     twins = [UserFactory(full_name="Sam Lee", role=User.Role.MEMBER) for _ in range(2)]
     project.team.add(*twins)
-    for twin in twins:
-        CardFactory(project=project, title=f"Only for {twin.email}", assignee=twin, position=0)
+    for number, twin in enumerate(twins):
+        CardFactory(project=project, title=f"Only for {twin.email}", assignee=twin, position=number)
     for twin in twins:  # one after the other, the first page cached when the second comes
         page = client_for(twin).get(board_url(project) + "?mine=on").content.decode()
         other = next(t for t in twins if t != twin)
