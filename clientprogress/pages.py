@@ -1,17 +1,33 @@
-"""How every page of ours answers: htmx requests get the partial they swap, plain requests the
-whole page; forms on their own page say with their status whether they were refused."""
+"""How every page of ours answers: htmx requests get the partial they swap, plain requests (and
+htmx restoring its history) the whole page; forms on their own page say with their status
+whether they were refused; and what every answer tells caches."""
+
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+# Set on a request whose answer was chosen by its HX-Request header.
+_VARIES_ON_HTMX = "_answer_varies_on_htmx"
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """Whether to answer with the part htmx swaps instead of the whole page: the one place every
+    view decides. htmx restoring a page it no longer holds in its history cache sends
+    HX-Request too, and puts what it gets in place of the whole page, so it gets the page."""
+    setattr(request, _VARIES_ON_HTMX, True)
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def render_page(
     request: HttpRequest, template: str, context: dict, partial: str, status: int = 200
 ) -> HttpResponse:
     """htmx requests get the named partial they swap, plain requests the whole page."""
-    name = f"{template}#{partial}" if request.htmx else template
+    name = f"{template}#{partial}" if wants_partial(request) else template
     return render(request, name, context, status=status)
 
 
@@ -35,3 +51,22 @@ def add_errors(form: Form, error: ValidationError) -> None:
         return
     for name, errors in error.message_dict.items():
         form.add_error(name if name in form.fields else None, errors)
+
+
+class CacheHeadersMiddleware:
+    """What caches are told. An answer chosen by wants_partial varies on HX-Request, so that
+    no cache (the browser's own included) hands a partial to a page load or the page to htmx;
+    and what a logged-in person sees is theirs and current, so it is kept by their browser
+    alone and checked again before each use (answers that set their own, like never_cache
+    views, keep it)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if getattr(request, _VARIES_ON_HTMX, False):
+            patch_vary_headers(response, ["HX-Request"])
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_cache=True)
+        return response

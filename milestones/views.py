@@ -24,7 +24,7 @@ from clientprogress.access import (
     signoff_for_user,
     version_for_user,
 )
-from clientprogress.pages import add_errors, form_status, render_form, render_page
+from clientprogress.pages import add_errors, form_status, render_form, render_page, wants_partial
 from projects.models import Project
 
 from . import services
@@ -57,7 +57,7 @@ def phase_edit(request: HttpRequest, phase_id: int) -> HttpResponse:
     form = PhaseForm(request.POST or None, instance=phase)
     if request.method == "POST" and form.is_valid():
         services.phase_update(actor=request.user, phase=phase, **form.cleaned_data)
-        if not request.htmx:
+        if not wants_partial(request):
             return redirect("projects:detail", phase.project_id)
         return trigger_client_event(HttpResponse(status=204), PLAN_CHANGED)
     title = _("Dates of %(phase)s") % {"phase": phase.get_kind_display()}
@@ -132,10 +132,10 @@ def _milestone_action(
         except ValidationError as error:
             add_errors(form, error)
         else:
-            if request.htmx:
+            if wants_partial(request):
                 return _work(request, milestone)
             return redirect("milestones:milestone", milestone.pk)
-    if request.htmx and form.is_bound:
+    if wants_partial(request) and form.is_bound:
         return _work(request, milestone, 422, **{slot: form})
     back = reverse("milestones:milestone", args=[milestone.pk])
     return render_form(

@@ -5,7 +5,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clientprogress.pages import render_page
+from clientprogress.pages import render_page, wants_partial
 
 from .forms import PreferencesForm
 from .selectors import notification_for_user, notification_page, preferences_of, unread_count
@@ -43,7 +43,7 @@ def notification_detail(request: HttpRequest, notification_id: int) -> HttpRespo
         notification.link, allowed_hosts={request.get_host()}
     ):
         return redirect(notification.link)
-    if request.htmx:
+    if wants_partial(request):
         context = {"notification": notification, "bell_unread": unread_count(user=request.user)}
         return render(request, "notifications/list.html#item", context | {"item_with_bell": True})
     return redirect("notifications:list")
@@ -52,7 +52,7 @@ def notification_detail(request: HttpRequest, notification_id: int) -> HttpRespo
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     notifications_mark_all_read(user=request.user)
-    if request.htmx:
+    if wants_partial(request):
         context = _list_context(request) | {"bell_oob": True}
         return render(request, "notifications/list.html#list", context)
     return redirect("notifications:list")

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Activity, Client, ClientContact, Project, TaskCard, User
-from .services import project_lock, projects_lock
+from .services import card_place, column_renumber, project_lock, projects_lock
 
 
 @admin.register(User)
@@ -99,7 +100,9 @@ class TaskCardAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "project__code"]
     autocomplete_fields = ["project", "assignee", "milestone"]
     list_select_related = ["project", "assignee"]
-    readonly_fields = ["version"]
+    # The place in a column is the board's (drag and drop, "Move"): a card whose column or
+    # project changes here goes to the bottom of its new column, like a status set on the board.
+    readonly_fields = ["position", "version"]
 
     def save_model(
         self, request: HttpRequest, obj: TaskCard, form: ModelForm, change: bool
@@ -107,17 +110,30 @@ class TaskCardAdmin(admin.ModelAdmin):
         """Like the board's own writes: an editor with the card open gets a conflict instead of
         overwriting this, and boards (the card's old one too, if it moved) show it at once."""
         projects_lock(project_ids={obj.project_id, form.initial.get("project")})
+        index = None
         if change:
-            obj.version = TaskCard.objects.values_list("version", flat=True).get(pk=obj.pk) + 1
+            saved = TaskCard.objects.values("version", "project_id", "status", "position")
+            current = saved.get(pk=obj.pk)
+            obj.version = current["version"] + 1
+            if (current["project_id"], current["status"]) == (obj.project_id, obj.status):
+                index = current["position"]  # same column: the card keeps its place
+        card_place(card=obj, status=obj.status, index=index)
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request: HttpRequest, obj: TaskCard) -> None:
         projects_lock(project_ids={obj.project_id})
         super().delete_model(request, obj)
+        column_renumber(project_id=obj.project_id, status=obj.status)
 
+    @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TaskCard]) -> None:
-        projects_lock(project_ids=set(queryset.values_list("project_id", flat=True)))
+        """The admin's bulk delete runs outside a transaction: this one holds the locks until
+        the columns are renumbered."""
+        columns = set(queryset.values_list("project_id", "status"))
+        projects_lock(project_ids={project_id for project_id, _status in columns})
         super().delete_queryset(request, queryset)
+        for project_id, status in sorted(columns):
+            column_renumber(project_id=project_id, status=status)
 
 
 @admin.register(Activity)

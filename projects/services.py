@@ -1,7 +1,7 @@
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,11 +60,17 @@ def _locked_card(card: TaskCard, version: int) -> TaskCard:
     return current
 
 
-def _place(card: TaskCard, *, status: str, index: int | None, after_id: int | None) -> str:
-    """Puts the card into `status` before the card now at `index` (at the end when None), or
-    right after `after_id` when that card is still in the column; closes the gap it leaves.
-    Returns the column it came from."""
-    old_status = card.status
+def card_place(
+    *, card: TaskCard, status: str, index: int | None = None, after_id: int | None = None
+) -> str | None:
+    """The one way a card gets its column and place, for every write that adds or moves one:
+    puts the card into `status` before the card now at `index` (at the bottom when None), or
+    right after `after_id` when that card is still in the column, and closes the gap it leaves
+    in the column it came from (of another project too), so that every column stays numbered
+    0..n-1. The caller holds project_lock of both projects and saves the card. Returns the
+    column the card came from, None for a new card."""
+    cards = TaskCard.objects.filter(pk=card.pk)
+    came_from = None if card.pk is None else cards.values_list("project_id", "status").first()
     target = _column(card.project_id, status, without=card.pk)
     ids = [pk for pk, _position in target]
     if after_id in ids:
@@ -74,10 +80,16 @@ def _place(card: TaskCard, *, status: str, index: int | None, after_id: int | No
     card.status, card.position = status, max(index, 0)
     _renumber(target[: card.position])
     _renumber(target[card.position :], start=card.position + 1)
-    if old_status != status:
-        _renumber(_column(card.project_id, old_status, without=card.pk))
+    if came_from is not None and came_from != (card.project_id, status):
+        _renumber(_column(*came_from, without=card.pk))
+    if came_from is None or came_from[1] != status:
         card.completed_at = timezone.now() if status == TaskCard.Status.DONE else None
-    return old_status
+    return None if came_from is None else came_from[1]
+
+
+def column_renumber(*, project_id: int, status: str) -> None:
+    """Closes the gaps cards deleted from a column left. The caller holds project_lock."""
+    _renumber(_column(project_id, status))
 
 
 def _save_card(card: TaskCard) -> None:
@@ -99,16 +111,10 @@ def card_create(
 ) -> TaskCard:
     """Adds a card at the bottom of its column."""
     project_lock(project_id=project.pk)
-    last = project.cards.filter(status=status).aggregate(last=Max("position"))["last"]
     fields.setdefault("created_by", actor)
-    card = TaskCard(
-        project=project,
-        title=title,
-        status=status,
-        position=0 if last is None else last + 1,
-        **fields,
-    )
-    card.full_clean()
+    card = TaskCard(project=project, title=title, status=status, **fields)
+    card.full_clean(exclude=["position"])
+    card_place(card=card, status=status)
     card.save()
     activity_record(
         project=project,
@@ -138,7 +144,7 @@ def card_move(
     current = _locked_card(card, version)
     if blocked_reason.strip():
         current.blocked_reason = blocked_reason.strip()
-    old_status = _place(current, status=status, index=index, after_id=after_id)
+    old_status = card_place(card=current, status=status, index=index, after_id=after_id)
     _save_card(current)
     names = {"title": current.title, "column": current.get_status_display()}
     if old_status == status:
@@ -189,7 +195,7 @@ def card_update(
         if name != "status":
             setattr(current, name, changes[name])
     if "status" in changed:
-        _place(current, status=str(changes["status"]), index=None, after_id=None)
+        card_place(card=current, status=str(changes["status"]))
     _save_card(current)
     activity_record(
         project=current.project,

@@ -13,7 +13,7 @@ from clientprogress.access import (
     visible_projects,
 )
 from clientprogress.files import download_response
-from clientprogress.pages import render_page
+from clientprogress.pages import render_page, wants_partial
 from projects.models import Project
 
 from . import selectors, services
@@ -50,7 +50,7 @@ def project_reports(request: HttpRequest, project_id: int) -> HttpResponse:
     services.report_request(
         project=project, audience=form.cleaned_data["audience"], actor=request.user
     )
-    if request.htmx:
+    if wants_partial(request):
         return _panel(request, project)
     return redirect("projects:detail", project_id=project.pk)
 

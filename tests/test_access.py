@@ -1,6 +1,7 @@
 """Default-deny and isolation, over every URL pattern the site has (new ones included)."""
 
 import pytest
+from django.http import HttpResponse
 from django.urls import reverse
 
 from projects.models import User
@@ -26,6 +27,13 @@ ANONYMOUS_ALLOWED = {
     "healthz",
     "invitation_accept",
 }
+
+
+def with_policy(response: HttpResponse, url: str) -> HttpResponse:
+    """Every answer the walks get, refusals included, carries the Content-Security-Policy."""
+    assert response.has_header("Content-Security-Policy"), url
+    return response
+
 
 # Named here so that a walk whose filter lost them (or matches nothing) fails.
 PORTAL_PAGES = {
@@ -69,7 +77,7 @@ def test_every_page_outside_the_allow_list_sends_anonymous_visitors_to_login(
     for route in routes():
         url = url_with(route, DUMMY | project_objects.ids)
         for method in ("get", "post"):
-            response = getattr(anonymous, method)(url)
+            response = with_policy(getattr(anonymous, method)(url), url)
             if route.name in ANONYMOUS_ALLOWED:
                 assert response.status_code != 302 or "/accounts/login/" not in response.url
             else:
@@ -80,7 +88,7 @@ def test_every_page_outside_the_allow_list_sends_anonymous_visitors_to_login(
 
 
 def test_admin_sends_anonymous_visitors_to_its_login(anonymous) -> None:
-    response = anonymous.get(reverse("admin:index"))
+    response = with_policy(anonymous.get(reverse("admin:index")), "admin:index")
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
 
@@ -99,9 +107,10 @@ def test_outsiders_get_404_on_every_object_url_and_change_nothing(
     assert object_routes
     for route in object_routes:
         url = url_with(route, DUMMY | project_objects.ids)
-        assert http.get(url).status_code == 404, f"GET {url}"
+        assert with_policy(with_policy(http.get(url), url), url).status_code == 404, f"GET {url}"
         # 405 answers the method, whatever the object: it tells an outsider nothing either.
-        assert http.post(url, {"title": "x"}).status_code in (404, 405), f"POST {url}"
+        response = with_policy(with_policy(http.post(url, {"title": "x"}), url), url)
+        assert response.status_code in (404, 405), f"POST {url}"
     assert snapshot() == before
 
 
@@ -126,15 +135,17 @@ def test_a_client_contact_opens_every_portal_page_and_gets_404_on_every_workspac
     for route in routes():
         url = url_with(route, DUMMY | project_objects.ids)
         if is_portal(route) or is_shared(route):
-            response = http.get(url)
+            response = with_policy(http.get(url), url)
             # A page, a file, or a form's own address, which sends them to the form's page.
             assert response.status_code in (200, 302), f"GET {url}"
             if response.status_code == 302:
                 assert response.url.startswith(reverse("portal:home")), f"GET {url}"
             (portal if is_portal(route) else shared).append(route.name)
         elif is_workspace(route):
-            assert http.get(url).status_code == 404, f"GET {url}"
-            assert http.post(url, {"title": "x"}).status_code in (404, 405), f"POST {url}"
+            assert with_policy(http.get(url), url).status_code == 404, f"GET {url}"
+            assert with_policy(http.post(url, {"title": "x"}), url).status_code in (404, 405), (
+                f"POST {url}"
+            )
             workspace.append(route.name)
     assert snapshot() == before
     assert PORTAL_PAGES - set(portal) == set()
@@ -152,8 +163,10 @@ def test_internal_users_get_404_in_the_portal(
     for route in routes():
         if is_portal(route):
             url = url_with(route, project_objects.ids)
-            assert http.get(url).status_code == 404, f"GET {url}"
-            assert http.post(url, {"text": "x"}).status_code in (404, 405), f"POST {url}"
+            assert with_policy(http.get(url), url).status_code == 404, f"GET {url}"
+            assert with_policy(http.post(url, {"text": "x"}), url).status_code in (404, 405), (
+                f"POST {url}"
+            )
             visited.add(route.name)
     assert snapshot() == before
     assert PORTAL_PAGES - visited == set()

@@ -9,10 +9,8 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Max
 from django.template import loader
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import Truncator
@@ -22,7 +20,7 @@ from milestones.models import Milestone
 from notifications.models import AccountMail, Notification
 from notifications.services import account_mail_queue, notify
 from projects.models import ClientContact, Project, TaskCard, User
-from projects.services import activity_record, card_create, project_lock
+from projects.services import activity_record, card_create, card_place, project_lock
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
@@ -43,25 +41,17 @@ def _project_link(project: Project) -> str:
 def card_mark_done_by_client(*, card: TaskCard, actor: User) -> bool:
     """The client ticks off an item they owe. False when it was done already (a double click,
     another contact, the team)."""
+    # Under the project's lock a second tick (or the team's move) waits, then finds it done.
     project_lock(project_id=card.project_id)
-    column = TaskCard.objects.filter(project_id=card.project_id, status=TaskCard.Status.DONE)
-    last = column.aggregate(last=Max("position"))["last"]
-    now = timezone.now()
-    claimed = (
-        TaskCard.objects.filter(
-            pk=card.pk, responsible=TaskCard.Responsible.CLIENT, client_visible=True
-        )
-        .exclude(status=TaskCard.Status.DONE)
-        .update(
-            status=TaskCard.Status.DONE,
-            position=0 if last is None else last + 1,
-            completed_at=now,
-            updated_at=now,
-            version=F("version") + 1,
-        )
-    )
-    if not claimed:
+    owed = TaskCard.objects.filter(
+        pk=card.pk, responsible=TaskCard.Responsible.CLIENT, client_visible=True
+    ).exclude(status=TaskCard.Status.DONE)
+    current = owed.select_for_update().first()
+    if current is None:
         return False
+    card_place(card=current, status=TaskCard.Status.DONE)
+    current.version += 1
+    current.save(update_fields=["status", "position", "completed_at", "version", "updated_at"])
     card.refresh_from_db()
     project = card.project
     names = {"name": actor, "title": card.title}

@@ -13,6 +13,7 @@ from clientprogress.access import (
     portal_version_for_user,
 )
 from clientprogress.files import stored_download, version_download
+from clientprogress.pages import wants_partial
 from milestones.models import Milestone
 from milestones.signoff import Decision, SignOffRefused, client_ip, signoff_record
 from projects.models import Project, TaskCard
@@ -76,7 +77,7 @@ def portal_card_done(request: HttpRequest, card_id: int) -> HttpResponse:
         notice = _("Thank you: “%(title)s” is done and the team has been told.") % names
     else:
         notice = _("“%(title)s” was marked done already.") % names
-    if request.htmx:
+    if wants_partial(request):
         waiting = portal_waiting(
             project=card.project, today=local_today(card.project.client.time_zone)
         )
@@ -102,11 +103,11 @@ def portal_feedback_send(request: HttpRequest, project_id: int) -> HttpResponse:
             attachment=form.cleaned_data["attachment"],
         )
         notice = _("Thank you: your feedback is with the team.")
-        if not request.htmx:
+        if not wants_partial(request):
             messages.success(request, notice)
             return _back_to(project.pk, "feedback")
         form = FeedbackForm(project=project)
-    elif not request.htmx:
+    elif not wants_partial(request):
         return _project_page(request, project, feedback_form=form)
     else:
         notice = ""

@@ -27,7 +27,7 @@ from clientprogress.access import (
     internal_only,
     project_for_user,
 )
-from clientprogress.pages import add_errors, form_status, render_form, render_page
+from clientprogress.pages import add_errors, form_status, render_form, render_page, wants_partial
 from milestones.selectors import project_milestones
 from projects import services
 from projects.models import TaskCard, User
@@ -114,7 +114,7 @@ def _render_board(
 def _board_key(request: HttpRequest, project_id: int, version: int, today: datetime.date) -> str:
     """Everything the page depends on besides the board itself and the CSRF token."""
     user = request.user
-    parts = (project_id, version, today, get_language(), bool(request.htmx))
+    parts = (project_id, version, today, get_language(), wants_partial(request))
     parts += (request.get_full_path(), user.pk, str(user), user.role, user.is_staff)
     return "board:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -165,12 +165,12 @@ def card_add(request: HttpRequest, project_id: int) -> HttpResponse:
     form = QuickAddForm(request.POST or None, initial={"status": request.GET.get("status")})
     if request.method == "POST" and form.is_valid():
         services.card_create(actor=request.user, project=project, **form.cleaned_data)
-        if request.htmx:
+        if wants_partial(request):
             return _board_changed(HttpResponse(status=204))
         return redirect("projects:board", project.pk)
     back = reverse("projects:board", args=[project.pk])
     response = render_form(request, form, title=_("New card"), back=back, status=form_status(form))
-    return _in_panel(response) if request.htmx and form.is_bound else response
+    return _in_panel(response) if wants_partial(request) and form.is_bound else response
 
 
 def _card_form(card: TaskCard, data: dict | None = None) -> CardForm:
@@ -209,7 +209,7 @@ def _conflict(request: HttpRequest, stale: services.StaleCard, attempted: dict) 
     response = _render_card(
         request, current, _card_form(current), status=409, conflict=True, attempted=attempted
     )
-    return _in_panel(response) if request.htmx else response
+    return _in_panel(response) if wants_partial(request) else response
 
 
 def _attempted(form: CardForm | CardDueForm | CardMoveForm) -> list[tuple[str, object]]:
@@ -235,7 +235,7 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
         card = services.card_update(actor=request.user, card=card, version=version, changes=changes)
     except services.StaleCard as stale:
         return _conflict(request, stale, _attempted(form))
-    if not request.htmx:
+    if not wants_partial(request):
         messages.success(request, _("Card saved."))
         return redirect("projects:board", card.project_id)
     return _board_changed(_render_card(request, card, _card_form(card), saved=True))
@@ -263,7 +263,7 @@ def card_due(request: HttpRequest, card_id: int) -> HttpResponse:
             )
         except services.StaleCard as stale:
             return _conflict(request, stale, _attempted(form))
-        if request.htmx:
+        if wants_partial(request):
             return _card_item(request, card)
         return redirect("projects:board", card.project_id)
     context = {"form": form, "card": card, "project": card.project}
@@ -294,13 +294,13 @@ def card_move(request: HttpRequest, card_id: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            if request.htmx and request.htmx.target == "panel":
+            if wants_partial(request) and request.htmx.target == "panel":
                 card.refresh_from_db()  # moved from the panel: it shows the card as it is now
                 return _board_changed(_render_card(request, card, _card_form(card), moved=True))
-            if request.htmx:
+            if wants_partial(request):
                 return _board_changed(HttpResponse(status=204))
             return redirect("projects:board", card.project_id)
     back = reverse("projects:board", args=[card.project_id])
     title = _("Move “%(title)s”") % {"title": card.title}
     response = render_form(request, form, title=title, back=back, status=form_status(form))
-    return _in_panel(response) if request.htmx and form.is_bound else response
+    return _in_panel(response) if wants_partial(request) and form.is_bound else response

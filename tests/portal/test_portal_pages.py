@@ -128,7 +128,7 @@ def test_another_clients_contact_cannot_mark_an_item_done(other_client_contact, 
 
 
 def test_feedback_becomes_a_card_at_the_bottom_of_the_pms_todo(client_contact, project, pm):
-    CardFactory(project=project, status="todo", position=4)
+    CardFactory(project=project, status="todo", position=0)
     milestone = MilestoneFactory(phase=project.phases.first())
     upload = SimpleUploadedFile("screen.png", b"\x89PNG\r\n\x1a\n....", content_type="image/png")
     response = client_for(client_contact).post(
@@ -143,7 +143,7 @@ def test_feedback_becomes_a_card_at_the_bottom_of_the_pms_todo(client_contact, p
     card = TaskCard.objects.get(source=TaskCard.Source.FEEDBACK)
     assert card.title == "Feedback: The logo is blurry"
     assert card.description == "The logo is blurry\non retina screens."
-    assert (card.status, card.position, card.assignee) == ("todo", 5, pm)
+    assert (card.status, card.position, card.assignee) == ("todo", 1, pm)
     assert (card.created_by, card.milestone, card.client_visible) == (
         client_contact,
         milestone,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from projects.models import Activity, Project, TaskCard, User
 from tests.milestones.factories import MilestoneFactory
+from tests.projects.boards import assert_columns_numbered, positions
 from tests.projects.factories import CardFactory, UserFactory
 from tests.support import client_for
 
@@ -22,17 +23,6 @@ def board_url(project: Project, query: str = "") -> str:
 def column(project: Project, status: str) -> list[str]:
     cards = project.cards.filter(status=status).order_by("position")
     return list(cards.values_list("title", flat=True))
-
-
-def positions(project: Project) -> dict[str, list[int]]:
-    return {
-        status: list(
-            project.cards.filter(status=status)
-            .order_by("position")
-            .values_list("position", flat=True)
-        )
-        for status in TaskCard.Status.values
-    }
 
 
 def move(user: User, card: TaskCard, *, version: int | None = None, **data: object):
@@ -384,5 +374,4 @@ def test_concurrent_moves_keep_every_column_numbered_without_gaps_or_duplicates(
         thread.join()
     assert not errors
     assert project.cards.count() == 12
-    for status, numbers in positions(project).items():
-        assert numbers == list(range(len(numbers))), status
+    assert_columns_numbered(project)

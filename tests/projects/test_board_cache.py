@@ -3,6 +3,7 @@ shows must show at once, and nothing of one visitor's page may reach another."""
 
 import datetime
 import re
+import zoneinfo
 from collections.abc import Callable
 
 import pytest
@@ -11,7 +12,8 @@ from django.http import Http404
 from django.test import Client as HttpClient
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from clientprogress.access import board_version_for_user, visible_projects
 from milestones.services import milestone_create, milestone_update
@@ -33,12 +35,6 @@ def board_url(project: Project) -> str:
 @pytest.fixture
 def card(project: Project) -> TaskCard:
     return CardFactory(project=project, title="Original title", position=0)
-
-
-@pytest.fixture
-def admin(db: None) -> HttpClient:
-    """A browser logged in to the Django admin."""
-    return client_for(UserFactory(role=User.Role.MANAGER, is_staff=True, is_superuser=True))
 
 
 def test_a_second_visit_is_answered_from_the_cache(
@@ -354,3 +350,51 @@ def test_a_milestone_renamed_in_the_admin_shows_in_the_boards_filter_at_once(
     assert response.status_code == 302, response.context["adminform"].form.errors
     page = http.get(board_url(card.project)).content.decode()
     assert ">Release candidate</option>" in page and ">Beta</option>" not in page
+
+
+def test_two_people_of_the_same_name_and_role_each_get_their_own_page(project: Project) -> None:
+    twins = [UserFactory(full_name="Sam Lee", role=User.Role.MEMBER) for _ in range(2)]
+    project.team.add(*twins)
+    for number, twin in enumerate(twins):
+        CardFactory(project=project, title=f"Only for {twin.email}", assignee=twin, position=number)
+    for twin in twins:  # one after the other, the first page cached when the second comes
+        page = client_for(twin).get(board_url(project) + "?mine=on").content.decode()
+        other = next(t for t in twins if t != twin)
+        assert f'title="{twin.email}"' in page
+        assert f"Only for {twin.email}" in page
+        assert other.email not in page
+
+
+def test_a_card_due_today_turns_late_at_the_clients_midnight_within_the_cache_lifetime(
+    pm: User, project: Project, settings: object
+) -> None:
+    # Eight hours ahead of UTC: at both moments below it is still the same day in UTC.
+    project.client.time_zone = "Asia/Shanghai"
+    project.client.save()
+    zone = zoneinfo.ZoneInfo("Asia/Shanghai")
+    evening = datetime.datetime(2031, 3, 2, 23, 59, tzinfo=zone)
+    assert settings.BOARD_CACHE_SECONDS > 120
+    with time_machine.travel(evening, tick=False) as clock:
+        CardFactory(project=project, title="Due today", due_date=datetime.date(2031, 3, 2))
+        http = client_for(pm)
+        assert 'class="due late"' not in http.get(board_url(project)).content.decode()
+        clock.move_to(evening + datetime.timedelta(minutes=2))
+        assert 'class="due late"' in http.get(board_url(project)).content.decode()
+
+
+def test_a_cards_html_rendered_in_english_is_not_reused_in_chinese(
+    pm: User, member: User, project: Project
+) -> None:
+    due = datetime.date(2031, 3, 2)
+    CardFactory(project=project, title="Wireframes", due_date=due)
+    # Django's own date formats: they differ whatever our catalogue holds.
+    shown = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            shown[language] = date_format(due, "SHORT_DATE_FORMAT")
+    assert shown["en"] != shown["zh-hans"]
+    english = client_for(pm).get(board_url(project), HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client_for(member).get(board_url(project), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert shown["en"] in english.content.decode()
+    assert shown["zh-hans"] in chinese.content.decode()
+    assert shown["en"] not in chinese.content.decode()
