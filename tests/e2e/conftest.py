@@ -58,15 +58,16 @@ def csp_violations() -> list[str]:
 def new_page(
     browser: Browser, live_server: object, csp_violations: list[str]
 ) -> Iterator[Callable[[], Page]]:
-    """Opens pages in fresh browser contexts (separate cookies, like separate people)."""
+    """Opens pages in fresh browser contexts (separate cookies, like separate people); options
+    such as a viewport go to the context."""
     contexts = []
 
     def collect(message: ConsoleMessage) -> None:
         if is_violation(message):
             csp_violations.append(f"{message.page.url if message.page else ''}: {message.text}")
 
-    def open_page() -> Page:
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    def open_page(**options: object) -> Page:
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
         context.set_default_timeout(10_000)
         context.add_init_script(REPORT_VIOLATIONS)
         context.on("console", collect)
