@@ -22,6 +22,7 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.sweep_outbox",
         "schedule": settings.NOTIFICATIONS_OUTBOX_SWEEP_EVERY_MINUTES * 60.0,
     },
+    "certificate-sweep": {"task": "milestones.tasks.sweep_certificates", "schedule": 300.0},
     "report-lost-messages-sweep": {
         "task": "reports.tasks.sweep_lost_messages",
         "schedule": 60.0,

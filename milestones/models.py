@@ -246,6 +246,10 @@ class SignOff(models.Model):
     consent_sha256 = models.CharField(_("consent text SHA-256"), max_length=64)
     previous_hash = models.CharField(_("previous record hash"), max_length=64, blank=True)
     record_hash = models.CharField(_("record hash"), max_length=64, unique=True)
+    # The certificate PDF, rendered once by a worker after the decision is recorded (not part
+    # of the record's hash: it prints the record, and says whether the record is intact).
+    certificate = models.FileField(_("certificate"), upload_to="certificates/", blank=True)
+    certificate_sha256 = models.CharField(_("certificate SHA-256"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("sign-off")

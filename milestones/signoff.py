@@ -346,7 +346,14 @@ def _record(
     signoff.record_hash = signoff_record_hash(signoff)
     SignOff.objects.filter(pk=signoff.pk).update(record_hash=signoff.record_hash)
     _follow_up(signoff, milestone.phase.project)
+    transaction.on_commit(lambda: _certificate_enqueue(signoff.pk), robust=True)
     return signoff
+
+
+def _certificate_enqueue(signoff_id: int) -> None:
+    from .tasks import store_signoff_certificate  # the tasks module imports the models
+
+    store_signoff_certificate.delay(signoff_id=signoff_id)
 
 
 def _follow_up(signoff: SignOff, project: Project) -> None:
@@ -412,3 +419,7 @@ def signoff_chain_verify() -> tuple[int, list[ChainProblem]]:
             )
         previous = signoff.record_hash
     return checked, altered + unlinked
+
+
+def certificate_filename(signoff: SignOff) -> str:
+    return f"sign-off-{signoff.pk}-{signoff.signed_at.astimezone(UTC):%Y%m%d}.pdf"

@@ -38,6 +38,7 @@ from .forms import (
 )
 from .models import Milestone
 from .selectors import milestone_page, project_signoffs
+from .signoff import certificate_filename
 
 MILESTONE_PAGE = "milestones/milestone_detail.html"
 # What the project page listens for to fetch its plan again.
@@ -269,11 +270,15 @@ def signoff_ledger(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @require_GET
 def signoff_certificate(request: HttpRequest, signoff_id: int) -> HttpResponse:
+    """The certificate as it was stored when the decision was recorded; nothing is rendered
+    here. In the moment before a worker has stored it, the page says to try again."""
     signoff = signoff_for_user(request, signoff_id)
-    # WeasyPrint takes a second to import: only the processes that render a certificate pay.
-    from milestones.certificate import certificate_filename, signoff_certificate_pdf
-
-    response = HttpResponse(signoff_certificate_pdf(signoff=signoff), "application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{certificate_filename(signoff)}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    if not signoff.certificate:
+        response = render(request, "milestones/certificate_pending.html", {"signoff": signoff})
+        response.status_code = 503
+        response["Retry-After"] = "10"
+        return response
+    filename = certificate_filename(signoff)
+    return files.download_response(
+        signoff.certificate, filename=filename, content_type="application/pdf"
+    )

@@ -12,7 +12,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from projects.models import User
-from tests.conftest import ProjectObjects, client_for
+from tests.support import ProjectObjects, client_for
 from tests.urlwalk import routes, url_with
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -13,6 +13,7 @@
   // The card panel is a dialog: opening it moves the focus in, Esc or the close button shuts it
   // and gives the focus back to the card it was opened from.
   var openedFrom = null;
+  var returnTo = null; // the card to give the focus back to, by id: the board may redraw it
 
   function panel() {
     return document.getElementById("panel");
@@ -25,9 +26,21 @@
     }
     var card = open.querySelector("[data-card]");
     open.replaceChildren();
-    var back = card && document.querySelector("#card-" + card.dataset.card + " .card-title");
+    returnTo = card ? card.dataset.card : null;
+    var back = returnTo && document.querySelector("#card-" + returnTo + " .card-title");
     (back || openedFrom || document.getElementById("main")).focus();
   }
+
+  // The board fetched its columns again (after a move, say) while the focus was on a card it
+  // replaced: the focus goes to the same card in its new place.
+  document.body.addEventListener("htmx:afterSettle", function () {
+    if (returnTo && (!document.activeElement || document.activeElement === document.body)) {
+      var back = document.querySelector("#card-" + returnTo + " .card-title");
+      if (back) {
+        back.focus();
+      }
+    }
+  });
 
   document.body.addEventListener("htmx:beforeRequest", function (event) {
     if (event.detail.target && event.detail.target.id === "panel" && !panel().contains(event.detail.elt)) {

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from projects.models import Project, TaskCard, User
-from tests.e2e.conftest import log_in
+from tests.e2e.support import log_in
 from tests.projects.factories import CardFactory, UserFactory
 
 pytestmark = pytest.mark.e2e

@@ -58,6 +58,9 @@ class VersionFactory(factory.django.DjangoModelFactory):
     uploaded_by = factory.SubFactory(UserFactory)
 
 
+CERTIFICATE = b"%PDF-1.4 a stored certificate"
+
+
 class SignOffFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SignOff
@@ -72,3 +75,6 @@ class SignOffFactory(factory.django.DjangoModelFactory):
     signer_organisation = "Client"
     consent_sha256 = "0" * 64
     record_hash = factory.Sequence(lambda n: f"{n:064x}")
+    # What the worker stores after a decision; tests of the real rendering use the service.
+    certificate = factory.django.FileField(data=CERTIFICATE, filename="sign-off.pdf")
+    certificate_sha256 = hashlib.sha256(CERTIFICATE).hexdigest()

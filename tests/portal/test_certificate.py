@@ -1,11 +1,16 @@
 import datetime
+import hashlib
 import io
 import subprocess
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
+from milestones import certificate, tasks
+from milestones.certificate import signoff_certificate_store
 from milestones.models import Milestone, SignOff
 from milestones.services import milestone_update
 from milestones.signoff import sha256_of, signoff_record_hash
@@ -18,15 +23,19 @@ def pdf_text(content: bytes) -> str:
 
 
 def certificate_text(http: object, signoff: SignOff) -> str:
+    signoff_certificate_store(signoff_id=signoff.pk)  # what the worker does after the decision
     response = http.get(reverse("milestones:signoff_certificate", args=[signoff.pk]))
     assert response.status_code == 200
-    return " ".join(pdf_text(response.content).split())
+    return " ".join(pdf_text(response.getvalue()).split())
 
 
 @pytest.fixture
 def signoff(client_contact, project, pm):
     milestone = awaiting_milestone(project, pm)
-    return decide(milestone, client_contact, "changes_requested", "Export is missing", "Alice Acme")
+    signoff = decide(
+        milestone, client_contact, "changes_requested", "Export is missing", "Alice Acme"
+    )
+    return signoff_certificate_store(signoff_id=signoff.pk)  # as the worker does
 
 
 def test_the_certificate_holds_the_whole_record(client_contact, signoff) -> None:
@@ -36,7 +45,7 @@ def test_the_certificate_holds_the_whole_record(client_contact, signoff) -> None
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
-    text = pdf_text(response.content)
+    text = pdf_text(response.getvalue())
     signed = signoff.signed_at.astimezone(datetime.UTC)
     for expected in (
         "Alice Acme",
@@ -61,7 +70,7 @@ def test_the_certificate_shows_the_consent_text_that_was_signed(client_contact, 
     )
     # pdftotext keeps the flowing paragraph on lines we can join again.
     text = subprocess.run(
-        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        ["pdftotext", "-", "-"], input=response.getvalue(), capture_output=True, check=True
     ).stdout.decode()
     assert "I have reviewed the files listed above" in " ".join(text.split())
 
@@ -71,7 +80,7 @@ def test_the_project_team_opens_the_certificate_too(request, persona, signoff) -
     http = client_for(request.getfixturevalue(persona))
     response = http.get(reverse("milestones:signoff_certificate", args=[signoff.pk]))
     assert response.status_code == 200
-    assert response.content.startswith(b"%PDF")
+    assert response.getvalue().startswith(b"%PDF")
 
 
 def test_another_clients_contact_gets_404_for_the_certificate(other_client_contact, signoff):
@@ -164,3 +173,53 @@ def test_an_old_record_of_a_renamed_milestone_names_no_title(client_contact, pm,
     Milestone.objects.filter(pk=milestone.pk).update(title="Gamma release")
     text = certificate_text(client_for(client_contact), signoff)
     assert "Gamma" not in text and "Title Not stored" in text
+
+
+def test_the_certificate_is_stored_once_with_its_hash_and_downloads_without_rendering(
+    client_contact, signoff, monkeypatch
+) -> None:
+    stored = signoff.certificate.read()
+    assert hashlib.sha256(stored).hexdigest() == signoff.certificate_sha256
+    assert stored.startswith(b"%PDF")
+
+    def no_rendering(**kwargs: object) -> bytes:
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(certificate, "signoff_certificate_pdf", no_rendering)
+    assert signoff_certificate_store(signoff_id=signoff.pk).certificate == signoff.certificate
+    response = client_for(client_contact).get(
+        reverse("milestones:signoff_certificate", args=[signoff.pk])
+    )
+    assert response.status_code == 200
+    assert response.getvalue() == stored
+
+
+def test_a_certificate_not_stored_yet_says_to_come_back(client_contact, project, pm) -> None:
+    signoff = decide(awaiting_milestone(project, pm), client_contact)
+    response = client_for(client_contact).get(
+        reverse("milestones:signoff_certificate", args=[signoff.pk])
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert "The certificate is being prepared" in response.content.decode()
+
+
+def test_the_decision_hands_its_certificate_to_a_worker(
+    client_contact, project, pm, eager, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        signoff = decide(awaiting_milestone(project, pm), client_contact)
+    signoff.refresh_from_db()
+    assert "Alice Acme" in pdf_text(signoff.certificate.read())
+
+
+def test_the_sweep_stores_the_certificates_whose_hand_out_was_lost(
+    client_contact, project, pm, eager
+) -> None:
+    signoff = decide(awaiting_milestone(project, pm), client_contact)  # its enqueue never ran
+    assert tasks.sweep_certificates() == 0  # not yet: the worker may still be at it
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2)):
+        assert tasks.sweep_certificates() == 1
+    signoff.refresh_from_db()
+    assert signoff.certificate and signoff.certificate_sha256
+    assert tasks.sweep_certificates() == 0

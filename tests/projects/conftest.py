@@ -2,8 +2,8 @@ import pytest
 from django.test import Client as HttpClient
 
 from projects.models import User
-from tests.conftest import client_for
 from tests.projects.factories import UserFactory
+from tests.support import client_for
 
 
 @pytest.fixture
