@@ -5,12 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.services import password_reset_queue
 
+from .limits import FIRST_DAY, LAST_DAY
+
 
 class DateInput(forms.DateInput):
+    """A date picker that offers only the days our fields accept (the server checks too)."""
+
     input_type = "date"
 
     def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        bounds = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
+        super().__init__(attrs=bounds | (attrs or {}), format="%Y-%m-%d")
 
 
 class EmailAuthenticationForm(AuthenticationForm):

@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from clientprogress.limits import LONG_TEXT, day_check, length_check, validate_day
 
 
 class Phase(models.Model):
@@ -23,8 +26,12 @@ class Phase(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     order = models.PositiveSmallIntegerField(_("order"))
-    planned_start = models.DateField(_("planned start"), null=True, blank=True)
-    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    planned_start = models.DateField(
+        _("planned start"), null=True, blank=True, validators=[validate_day]
+    )
+    planned_end = models.DateField(
+        _("planned end"), null=True, blank=True, validators=[validate_day]
+    )
 
     class Meta:
         verbose_name = _("phase")
@@ -46,6 +53,8 @@ class Phase(models.Model):
                 | Q(planned_end__gte=F("planned_start")),
                 name="phase_dates_ordered",
             ),
+            day_check("planned_start", name="phase_planned_start_in_range", nullable=True),
+            day_check("planned_end", name="phase_planned_end_in_range", nullable=True),
         ]
 
     def __str__(self) -> str:
@@ -64,8 +73,13 @@ class Milestone(models.Model):
         Phase, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("phase")
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    due_date = models.DateField(_("due date"))
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+    )
+    due_date = models.DateField(_("due date"), validators=[validate_day])
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
@@ -98,6 +112,8 @@ class Milestone(models.Model):
                 condition=~Q(status="approved") | Q(approved_at__isnull=False),
                 name="milestone_approved_has_time",
             ),
+            day_check("due_date", name="milestone_due_date_in_range"),
+            length_check("description", LONG_TEXT, name="milestone_description_length"),
         ]
         indexes = [
             models.Index(
@@ -156,13 +172,21 @@ class Deliverable(models.Model):
         verbose_name=_("milestone"),
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("deliverable")
         verbose_name_plural = _("deliverables")
         ordering = ["milestone", "title", "id"]
+        constraints = [
+            length_check("description", LONG_TEXT, name="deliverable_description_length"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -2,12 +2,15 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from clientprogress.limits import ERROR_TEXT, LONG_TEXT, length_check
 
 
 class Notification(models.Model):
@@ -50,7 +53,9 @@ class Notification(models.Model):
         _("target"), max_length=60, blank=True, help_text=_("What it is about, e.g. card:42.")
     )
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(
+        _("text"), blank=True, max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)]
+    )
     link = models.CharField(_("link"), max_length=300, blank=True)
     data = models.JSONField(
         _("details"),
@@ -65,7 +70,12 @@ class Notification(models.Model):
         _("e-mail"), max_length=10, choices=EmailState.choices, default=EmailState.PENDING
     )
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
-    email_last_error = models.TextField(_("last e-mail error"), blank=True)
+    email_last_error = models.TextField(
+        _("last e-mail error"),
+        blank=True,
+        max_length=ERROR_TEXT,
+        validators=[MaxLengthValidator(ERROR_TEXT)],
+    )
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
     email_due_at = models.DateTimeField(_("next e-mail attempt"), default=timezone.now)
     email_claimed_at = models.DateTimeField(_("e-mail claimed"), null=True, blank=True)
@@ -78,6 +88,8 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["recipient", "dedupe_key"], name="notification_once_per_recipient"
             ),
+            length_check("text", LONG_TEXT, name="notification_text_length"),
+            length_check("email_last_error", ERROR_TEXT, name="notification_error_length"),
         ]
         indexes = [
             models.Index(

@@ -22,9 +22,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.text import Truncator
 from django.utils.translation import gettext
 
+from clientprogress.limits import ERROR_TEXT, LONG_TEXT, fit, fit_field
 from clientprogress.mail import message_id, plain_subject
 
 from .models import AccountMail, Notification, NotificationPreference
@@ -72,9 +72,10 @@ def notify(
             kind=kind,
             project_id=project_id,
             target=target,
-            # Titles are built from names people typed; a long one is cut, never refused.
-            title=Truncator(title).chars(Notification._meta.get_field("title").max_length),
-            text=text,
+            # Titles and texts are built from what people typed; a long one is cut, never
+            # refused.
+            title=fit_field(Notification, "title", title),
+            text=fit(text, LONG_TEXT),
             link=link,
             dedupe_key=dedupe_key,
             created_at=now,
@@ -239,7 +240,7 @@ def _outbox_deliver(
 
 
 def _attempt_failed(*, row: OutboxRow, error: Exception) -> float | None:
-    description = f"{type(error).__name__}: {error}"[:2000]
+    description = fit(f"{type(error).__name__}: {error}", ERROR_TEXT)
     logger.warning("%s %s mail attempt failed: %s", row._meta.model_name, row.pk, description)
     final = _is_permanent(error) or row.email_attempts >= settings.NOTIFICATIONS_EMAIL_MAX_ATTEMPTS
     delay = None if final else retry_delay(attempts=row.email_attempts)

@@ -3,11 +3,14 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from clientprogress.limits import LONG_TEXT, SHORT_TEXT, day_check, length_check, validate_day
 
 
 class UserManager(BaseUserManager["User"]):
@@ -145,7 +148,12 @@ class Project(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+    )
     pm = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -163,8 +171,8 @@ class Project(models.Model):
         default=False,
         help_text=_("The client's contacts get the client version of the weekly status report."),
     )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    start_date = models.DateField(_("start date"), validators=[validate_day])
+    end_date = models.DateField(_("end date"), validators=[validate_day])
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Raised by every write that changes what the board shows (see services.project_lock).
     board_version = models.PositiveIntegerField(_("board version"), default=0, editable=False)
@@ -181,6 +189,9 @@ class Project(models.Model):
                 condition=Q(status__in=["active", "on_hold", "completed", "archived"]),
                 name="project_status_valid",
             ),
+            day_check("start_date", name="project_start_date_in_range"),
+            day_check("end_date", name="project_end_date_in_range"),
+            length_check("description", LONG_TEXT, name="project_description_length"),
         ]
 
     def __str__(self) -> str:
@@ -216,7 +227,12 @@ class TaskCard(models.Model):
         verbose_name=_("milestone"),
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default="todo")
     position = models.PositiveIntegerField(_("position"), default=0)
     assignee = models.ForeignKey(
@@ -227,12 +243,17 @@ class TaskCard(models.Model):
         related_name="cards",
         verbose_name=_("assignee"),
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, validators=[validate_day])
     responsible = models.CharField(
         _("responsible"), max_length=6, choices=Responsible.choices, default=Responsible.TEAM
     )
     client_visible = models.BooleanField(_("visible to the client"), default=False)
-    blocked_reason = models.TextField(_("blocked reason"), blank=True)
+    blocked_reason = models.TextField(
+        _("blocked reason"),
+        blank=True,
+        max_length=SHORT_TEXT,
+        validators=[MaxLengthValidator(SHORT_TEXT)],
+    )
     source = models.CharField(
         _("source"), max_length=20, choices=Source.choices, default=Source.TEAM
     )
@@ -284,6 +305,9 @@ class TaskCard(models.Model):
                 name="card_position_unique_in_column",
                 deferrable=models.Deferrable.DEFERRED,
             ),
+            day_check("due_date", name="card_due_date_in_range", nullable=True),
+            length_check("description", LONG_TEXT, name="card_description_length"),
+            length_check("blocked_reason", SHORT_TEXT, name="card_blocked_reason_length"),
         ]
         indexes = [
             models.Index(

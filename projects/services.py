@@ -5,14 +5,22 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clientprogress.limits import fit_field
+
 from .models import Activity, Project, TaskCard, User
 
 
 def activity_record(
     *, project: Project, actor: User | None, verb: str, summary: str, client_visible: bool = False
 ) -> Activity:
+    """Summaries quote titles people typed, several at a time: a long one is cut, never
+    refused (the write it records has happened)."""
     return Activity.objects.create(
-        project=project, actor=actor, verb=verb, summary=summary, client_visible=client_visible
+        project=project,
+        actor=actor,
+        verb=verb,
+        summary=fit_field(Activity, "summary", summary),
+        client_visible=client_visible,
     )
 
 

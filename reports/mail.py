@@ -1,9 +1,12 @@
 """The weekly report mail: a summary in the body, the PDFs attached."""
 
+from collections.abc import Sequence
+
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from clientprogress.mail import message_id, plain_subject
+from projects.models import Project
 
 from .models import ReportDelivery, StatusReport
 from .periods import Week
@@ -11,14 +14,16 @@ from .selectors import portfolio_rows
 
 
 def weekly_message(
-    *, delivery: ReportDelivery, reports: list[StatusReport]
+    *, delivery: ReportDelivery, reports: list[StatusReport], missing: Sequence[Project] = ()
 ) -> EmailMultiAlternatives:
+    """`missing`: projects whose report could not be rendered, named to our own people only."""
     recipient = delivery.recipient
     context = {
         "recipient": recipient,
         "week": Week.parse(delivery.period),
         "rows": portfolio_rows(reports),
         "for_client": recipient.is_client,
+        "missing": [] if recipient.is_client else missing,
     }
     message = EmailMultiAlternatives(
         subject=plain_subject(render_to_string("emails/report_subject.txt", context)),

@@ -1,10 +1,13 @@
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from clientprogress.limits import ERROR_TEXT, day_check, length_check, validate_day
 
 
 def report_upload_to(instance: "StatusReport", filename: str) -> str:
@@ -41,7 +44,7 @@ class StatusReport(models.Model):
         verbose_name=_("project"),
     )
     period = models.CharField(_("ISO week"), max_length=8, help_text=_("For example 2026-W07."))
-    period_start = models.DateField(_("first day"))
+    period_start = models.DateField(_("first day"), validators=[validate_day])
     audience = models.CharField(_("audience"), max_length=8, choices=Audience.choices)
     state = models.CharField(_("state"), max_length=10, choices=State.choices)
     complete = models.BooleanField(
@@ -69,7 +72,9 @@ class StatusReport(models.Model):
         help_text=_("A queued report whose message was lost is handed out again after a while."),
     )
     generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
+    error = models.TextField(
+        _("error"), blank=True, max_length=ERROR_TEXT, validators=[MaxLengthValidator(ERROR_TEXT)]
+    )
 
     class Meta:
         verbose_name = _("status report")
@@ -90,6 +95,8 @@ class StatusReport(models.Model):
                 condition=~Q(state="ready") | (~Q(file="") & ~Q(sha256="")),
                 name="report_ready_has_file",
             ),
+            day_check("period_start", name="report_period_start_in_range"),
+            length_check("error", ERROR_TEXT, name="report_error_length"),
         ]
         indexes = [
             models.Index(fields=["project", "-requested_at"], name="report_project_time"),
@@ -142,7 +149,12 @@ class ReportDelivery(models.Model):
     file = models.FileField(_("PDF"), upload_to=delivery_upload_to, max_length=300, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = models.TextField(
+        _("last error"),
+        blank=True,
+        max_length=ERROR_TEXT,
+        validators=[MaxLengthValidator(ERROR_TEXT)],
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     enqueued_at = models.DateTimeField(
         _("handed to the workers"),
@@ -162,6 +174,7 @@ class ReportDelivery(models.Model):
                 condition=Q(state__in=["pending", "rendered", "sending", "sent", "failed"]),
                 name="delivery_state_valid",
             ),
+            length_check("last_error", ERROR_TEXT, name="delivery_error_length"),
         ]
         indexes = [
             models.Index(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from clientprogress.limits import FIRST_DAY, LAST_DAY
 from projects.selectors import local_today
 
 WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -20,11 +21,18 @@ class Week:
 
     @classmethod
     def parse(cls, label: str) -> "Week":
-        """Reads YYYY-Www; a week that does not exist in that year is refused."""
+        """Reads YYYY-Www; a week that does not exist in that year, or a year our dates do not
+        reach, is refused."""
         match = WEEK_LABEL.match(label.strip())
         if not match:
             raise ValueError(_("“%(label)s” is not an ISO week like 2026-W07.") % {"label": label})
         year, number = int(match[1]), int(match[2])
+        if not FIRST_DAY.year <= year <= LAST_DAY.year:
+            # Beyond them, the weeks around it would overflow the calendar.
+            raise ValueError(
+                _("Weeks from %(first)s to %(last)s only.")
+                % {"first": FIRST_DAY.year, "last": LAST_DAY.year}
+            )
         try:
             datetime.date.fromisocalendar(year, number, 1)
         except ValueError as error:

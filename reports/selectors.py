@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
 from milestones.models import Milestone, SignOff
@@ -158,8 +158,8 @@ class _Card:
     def days_lost(self, week: Week, report_date: datetime.date) -> int:
         """See report_data: days of the week after the due date and before completion."""
         due = self.row["due_date"]
-        if due is None:
-            return 0
+        if due is None or due >= report_date:
+            return 0  # not late; and the day after a far due date may not exist
         first = max(due + datetime.timedelta(days=1), week.first_day)
         last = report_date
         if self.done:
@@ -361,6 +361,21 @@ def portfolio_reports(*, delivery: ReportDelivery, audience: str) -> list[Status
         )
         .select_related("project__client", "project__pm")
         .order_by("project__client__name", "project__name")
+    )
+
+
+def delivery_missing(*, delivery: ReportDelivery, audience: str) -> list[Project]:
+    """The delivery's projects that have no ready report of the week: their rendering failed."""
+    ready = StatusReport.objects.filter(
+        project=OuterRef("pk"),
+        period=delivery.period,
+        audience=audience,
+        state=StatusReport.State.READY,
+    )
+    return list(
+        delivery.projects.exclude(Exists(ready))
+        .select_related("client")
+        .order_by("client__name", "name")
     )
 
 

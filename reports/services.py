@@ -2,17 +2,21 @@
 
 import datetime
 import hashlib
+import logging
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from clientprogress.limits import ERROR_TEXT, fit
 from notifications.models import Notification
 from notifications.services import notify
 from projects.models import Project, User
@@ -22,11 +26,21 @@ from projects.services import activity_record
 from . import mail, rendering
 from .models import ReportDelivery, StatusReport
 from .periods import Week
-from .selectors import ReportData, portfolio_reports, report_data
+from .selectors import ReportData, delivery_missing, portfolio_reports, report_data
 
 REPORTED_STATUSES = (Project.Status.ACTIVE, Project.Status.ON_HOLD)
 # A queued report not taken by a worker this long after it was handed out was lost on the way.
 LOST_AFTER = datetime.timedelta(minutes=1)
+# Failures a later attempt may not meet: the broker, the disk, the database, the time limit.
+# The tasks retry them rather than send a mail without the report; any other failure is the
+# project's own (its data, its rendering) and would fail again, so the rest goes on without it.
+TRANSIENT = (OSError, DatabaseError, SoftTimeLimitExceeded)
+
+logger = logging.getLogger(__name__)
+
+
+def _described(error: BaseException) -> str:
+    return fit(f"{type(error).__name__}: {error}", ERROR_TEXT)
 
 
 def _report_locked(
@@ -145,7 +159,7 @@ def report_render_requested(*, report_id: int) -> StatusReport | None:
     except BaseException as error:
         # The soft time limit lands here too: the row must not stay "being generated".
         StatusReport.objects.filter(pk=report_id).update(
-            state=StatusReport.State.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+            state=StatusReport.State.FAILED, error=_described(error)
         )
         raise
     with transaction.atomic():
@@ -176,8 +190,12 @@ def report_render_weekly(*, project_id: int, week: Week, audience: str) -> Statu
     ).first()
     if existing:
         return existing
-    data = report_data(project_id=project_id, week=week, audience=audience, now=timezone.now())
-    pdf = rendering.report_pdf(data)
+    try:
+        data = report_data(project_id=project_id, week=week, audience=audience, now=timezone.now())
+        pdf = rendering.report_pdf(data)
+    except BaseException as error:
+        _report_failed(project_id=project_id, week=week, audience=audience, error=error)
+        raise
     with transaction.atomic():
         report, _created = _report_locked(
             project_id=project_id,
@@ -192,6 +210,35 @@ def report_render_weekly(*, project_id: int, week: Week, audience: str) -> Statu
         report.requested_by = None
         _store(report, pdf=pdf, data=data)
     return report
+
+
+def _report_mark_failed(
+    *, project_id: int, week: Week, audience: str, error: BaseException
+) -> None:
+    with transaction.atomic():
+        report, _created = _report_locked(
+            project_id=project_id,
+            week=week,
+            audience=audience,
+            state=StatusReport.State.FAILED,
+            trigger=StatusReport.Trigger.WEEKLY,
+        )
+        if report.complete and report.state == StatusReport.State.READY:
+            return  # another worker stored it while this one failed
+        StatusReport.objects.filter(pk=report.pk).update(
+            state=StatusReport.State.FAILED,
+            trigger=StatusReport.Trigger.WEEKLY,
+            error=_described(error),
+        )
+
+
+def _report_failed(*, project_id: int, week: Week, audience: str, error: BaseException) -> None:
+    """The week's report shows as failed, with why, until a later run renders it. A database
+    that is failing too must not hide the first error, which the caller raises next."""
+    try:
+        _report_mark_failed(project_id=project_id, week=week, audience=audience, error=error)
+    except DatabaseError:
+        logger.exception("could not mark the %s report of project %s failed", audience, project_id)
 
 
 def report_render_now(
@@ -235,24 +282,73 @@ def _store(report: StatusReport, *, pdf: bytes, data: ReportData) -> None:
     )
 
 
+class ReportFailed(Exception):
+    """Some of a project's reports of the week could not be rendered; each is marked failed."""
+
+
+@dataclass(frozen=True)
+class StepFailure:
+    step: str  # "project" or "delivery"
+    pk: int
+    error: str
+
+
+@dataclass(frozen=True)
+class WeeklyRun:
+    delivered: list  # what `deliver` returned for each delivery that did not fail
+    failures: list[StepFailure] = field(default_factory=list)
+
+
+def _step(step: str, pk: int, action: Callable[[int], object]) -> object | StepFailure:
+    """One step of the job: a failure is logged and handed back, so the other steps still run."""
+    try:
+        return action(pk)
+    except Exception as error:
+        # A failed report was logged with its traceback where it failed.
+        traceback = not isinstance(error, ReportFailed)
+        logger.error("weekly reports: %s %s failed: %s", step, pk, error, exc_info=traceback)
+        return StepFailure(step=step, pk=pk, error=_described(error))
+
+
 def weekly_run(
     *, week: Week, render: Callable[[int], object], deliver: Callable[[int], object]
-) -> list:
+) -> WeeklyRun:
     """The Monday job's course, for the beat task and the command alike: claim one delivery per
     recipient, render each reported project, deliver each claimed mail. `render` and `deliver`
     take ids: the task passes ones that enqueue, the command ones that work in its process.
-    Returns what `deliver` returned for each delivery."""
+    A project or a mail that fails stops nothing else: it is returned among the failures."""
     deliveries = weekly_deliveries_claim(week=week)
-    for project_id in weekly_project_ids():
-        render(project_id)
-    return [deliver(delivery_id) for delivery_id in deliveries]
+    rendered = [_step("project", pk, render) for pk in weekly_project_ids()]
+    delivered = [_step("delivery", pk, deliver) for pk in deliveries]
+    failures = [r for r in rendered + delivered if isinstance(r, StepFailure)]
+    return WeeklyRun(
+        delivered=[d for d in delivered if not isinstance(d, StepFailure)], failures=failures
+    )
+
+
+def _render_or_skip(*, project_id: int, week: Week, audience: str) -> str:
+    """Renders one report of the week; a failure that would only repeat is logged and its
+    description returned (the report is marked failed), so the caller can go on."""
+    try:
+        report_render_weekly(project_id=project_id, week=week, audience=audience)
+    except TRANSIENT:
+        raise
+    except Exception as error:
+        logger.exception("weekly %s report of project %s for %s failed", audience, project_id, week)
+        return f"{audience}: {_described(error)}"
+    return ""
 
 
 def weekly_project_render(*, project_id: int, week: Week) -> None:
-    """The week's reports of one project, one per audience its recipients need."""
+    """The week's reports of one project, one per audience its recipients need. Raises
+    ReportFailed after trying every audience when any of them failed."""
     project = Project.objects.get(pk=project_id)
-    for audience in weekly_audiences(project):
-        report_render_weekly(project_id=project_id, week=week, audience=audience)
+    errors = [
+        _render_or_skip(project_id=project_id, week=week, audience=audience)
+        for audience in weekly_audiences(project)
+    ]
+    if any(errors):
+        raise ReportFailed("; ".join(error for error in errors if error))
 
 
 def weekly_project_ids() -> list[int]:
@@ -318,14 +414,15 @@ def weekly_deliveries_claim(*, week: Week) -> list[int]:
 
 def delivery_prepare(*, delivery_id: int) -> None:
     """Makes sure every report the mail needs is stored, and for our own people the portfolio
-    PDF too, then moves the delivery to "rendered". A rerun finds it there and renders nothing."""
+    PDF too, then moves the delivery to "rendered". A rerun finds it there and renders nothing.
+    A project whose report cannot be rendered is left out: the mail goes with the others."""
     delivery = ReportDelivery.objects.select_related("recipient").get(pk=delivery_id)
     if delivery.state != ReportDelivery.State.PENDING:
         return
     week = Week.parse(delivery.period)
     audience = _audience_of(delivery.recipient)
     for project_id in delivery.projects.order_by("pk").values_list("pk", flat=True):
-        report_render_weekly(project_id=project_id, week=week, audience=audience)
+        _render_or_skip(project_id=project_id, week=week, audience=audience)
     pdf = b""
     if audience == StatusReport.Audience.INTERNAL:
         reports = portfolio_reports(delivery=delivery, audience=audience)
@@ -374,12 +471,13 @@ def delivery_send(*, delivery_id: int) -> bool:
     try:
         audience = _audience_of(delivery.recipient)
         reports = portfolio_reports(delivery=delivery, audience=audience)
+        missing = delivery_missing(delivery=delivery, audience=audience)
         with translation.override(_language_of(delivery.recipient)):
-            message = mail.weekly_message(delivery=delivery, reports=reports)
+            message = mail.weekly_message(delivery=delivery, reports=reports, missing=missing)
         message.send()
     except Exception as error:
         ReportDelivery.objects.filter(pk=delivery_id).update(
-            state=ReportDelivery.State.RENDERED, last_error=f"{type(error).__name__}: {error}"
+            state=ReportDelivery.State.RENDERED, last_error=_described(error)
         )
         raise
     ReportDelivery.objects.filter(pk=delivery_id).update(
@@ -396,7 +494,7 @@ def delivery_deliver(*, delivery_id: int) -> bool:
 
 def delivery_give_up(*, delivery_id: int, error: str) -> None:
     ReportDelivery.objects.filter(pk=delivery_id).exclude(state=ReportDelivery.State.SENT).update(
-        state=ReportDelivery.State.FAILED, last_error=error[:2000]
+        state=ReportDelivery.State.FAILED, last_error=fit(error, ERROR_TEXT)
     )
 
 

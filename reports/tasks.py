@@ -27,14 +27,15 @@ SWEEP_BATCH = 500
 @shared_task
 def send_weekly_reports(week: str | None = None) -> int:
     """The Monday job: claims one delivery per recipient, then fans out one render per project
-    and one mail per recipient. Any number of runs sends each mail once."""
+    and one mail per recipient. Any number of runs sends each mail once; a render or a mail
+    that fails is logged by its own task and stops no other."""
     period = Week.parse(week) if week else Week.last_complete()
-    queued = services.weekly_run(
+    run = services.weekly_run(
         week=period,
         render=lambda pk: render_weekly_report.delay(project_id=pk, week=period.label),
         deliver=lambda pk: deliver_weekly_report.delay(delivery_id=pk),
     )
-    return len(queued)
+    return len(run.delivered)
 
 
 @shared_task(**RENDER_LIMITS, **RETRIES)

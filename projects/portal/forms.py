@@ -5,6 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from clientprogress.files import checked_upload
+from clientprogress.limits import LONG_TEXT
 from milestones.models import Milestone, SignOff
 from milestones.signoff import signoff_name_problem
 from projects.models import Project, User
@@ -22,6 +23,8 @@ class SignOffForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
+        # The comment becomes the description of the card that asks for the changes.
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when you request changes: say what needs to change."),
     )
@@ -61,7 +64,7 @@ class SignOffForm(forms.Form):
 
 class FeedbackForm(forms.Form):
     text = forms.CharField(
-        label=_("Your feedback"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Your feedback"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 4})
     )
     milestone = forms.ModelChoiceField(
         label=_("About the milestone"),
@@ -93,4 +96,6 @@ class FeedbackForm(forms.Form):
 
 class InvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail address"))
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=User._meta.get_field("email").max_length
+    )

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from clientprogress.access import internal_only, project_for_user, require_planner
+from clientprogress.pages import form_status
 from projects.models import User
 
 from .forms import InvitationForm
@@ -34,7 +35,8 @@ def invitation_send(request: HttpRequest, project_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
             return redirect("projects:detail", project_id=project.pk)
-    return render(request, "portal/invite.html", {"project": project, "form": form})
+    context = {"project": project, "form": form}
+    return render(request, "portal/invite.html", context, status=form_status(form))
 
 
 def _invited_user(uidb64: str, token: str) -> User | None:

@@ -13,9 +13,9 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from clientprogress.limits import fit, fit_field
 from milestones.models import Milestone
 from notifications.models import AccountMail, Notification
 from notifications.services import account_mail_queue, notify
@@ -85,19 +85,19 @@ def feedback_create(
 ) -> TaskCard:
     """Client feedback becomes a card at the bottom of the PM's To do column."""
     text = text.strip()
-    first_line = text.splitlines()[0] if text else ""
+    summary = fit(text.splitlines()[0] if text else "", 80)
     files = {}
     if attachment is not None:
         # Stored under a generated name: the client's file name is kept for display only.
         stored = f"{uuid4().hex}{Path(attachment.name).suffix.lower()}"
         files = {
             "attachment": File(attachment, name=stored),
-            "attachment_name": Truncator(attachment.name).chars(255),
+            "attachment_name": fit_field(TaskCard, "attachment_name", attachment.name),
         }
     card = card_create(
         actor=actor,
         project=project,
-        title=_("Feedback: %(summary)s") % {"summary": Truncator(first_line).chars(80)},
+        title=fit_field(TaskCard, "title", _("Feedback: %(summary)s") % {"summary": summary}),
         description=text,
         source=TaskCard.Source.FEEDBACK,
         milestone=milestone,

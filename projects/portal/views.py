@@ -38,7 +38,10 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 
 
 def _project_page(
-    request: HttpRequest, project: Project, feedback_form: FeedbackForm | None = None
+    request: HttpRequest,
+    project: Project,
+    feedback_form: FeedbackForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     page = portal_project_page(project=project)
     context = {
@@ -50,7 +53,7 @@ def _project_page(
         "activities": page.activities,
         "feedback_form": feedback_form or FeedbackForm(project=project),
     }
-    return render(request, "portal/project.html", context)
+    return render(request, "portal/project.html", context, status=status)
 
 
 @require_GET
@@ -108,9 +111,9 @@ def portal_feedback_send(request: HttpRequest, project_id: int) -> HttpResponse:
             return _back_to(project.pk, "feedback")
         form = FeedbackForm(project=project)
     elif not wants_partial(request):
-        return _project_page(request, project, feedback_form=form)
+        return _project_page(request, project, feedback_form=form, status=422)
     else:
-        notice = ""
+        notice = ""  # 200: the portal's htmx swaps only successful answers
     context = {
         "project": project,
         "page": {"feedback": portal_feedback(project=project)},

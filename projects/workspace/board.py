@@ -263,9 +263,12 @@ def card_due(request: HttpRequest, card_id: int) -> HttpResponse:
             )
         except services.StaleCard as stale:
             return _conflict(request, stale, _attempted(form))
-        if wants_partial(request):
-            return _card_item(request, card)
-        return redirect("projects:board", card.project_id)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            if wants_partial(request):
+                return _card_item(request, card)
+            return redirect("projects:board", card.project_id)
     context = {"form": form, "card": card, "project": card.project}
     return render_page(request, "projects/card_due.html", context, "due", form_status(form))
 

@@ -3,6 +3,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clientprogress.forms import DateInput
+from clientprogress.limits import SHORT_TEXT, validate_day
 from milestones.models import Milestone
 from projects.models import Client, Project, TaskCard, User
 
@@ -119,7 +120,10 @@ class CardForm(forms.ModelForm):
 
 class CardDueForm(VersionedForm):
     due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=DateInput(attrs={"aria-label": _("Due date")})
+        label=_("Due date"),
+        required=False,
+        validators=[validate_day],
+        widget=DateInput(attrs={"aria-label": _("Due date")}),
     )
 
 
@@ -145,6 +149,7 @@ class CardMoveForm(VersionedForm):
     blocked_reason = forms.CharField(
         label=_("Blocked reason"),
         required=False,
+        max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when moving the card to Blocked."),
     )

@@ -178,7 +178,7 @@ def test_a_bad_attachment_is_refused_and_the_text_kept(
         reverse("portal:feedback", args=[project.pk]),
         {"text": "Please look at this", "attachment": SimpleUploadedFile(name, content)},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert error in response.content.decode()
     assert "Please look at this" in response.content.decode()
     assert not TaskCard.objects.filter(source="feedback").exists()

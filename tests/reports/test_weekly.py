@@ -16,16 +16,18 @@ from celery.exceptions import Retry
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client as HttpClient
 
-from projects.models import Client
+from projects.models import Client, Project
 from projects.portal.services import contact_invite, invitation_path
 from reports import services, tasks
 from reports.models import ReportDelivery, StatusReport
 from reports.selectors import report_url
 from tests.mail_support import Handler
 from tests.reports.support import MARKER, MONDAY, W07, Portfolio, make_portfolio, pdf_text
+from tests.smtp import Server, smtp_server
 
 
 @pytest.fixture
@@ -331,3 +333,128 @@ def test_weekly_mails_whose_messages_were_lost_are_handed_out_again_once(
         ["boss@example.com", "cto@client.example", "otto@example.com", "paula@example.com"]
     )
     assert set(ReportDelivery.objects.values_list("state", flat=True)) == {"sent"}
+
+
+@pytest.fixture
+def broken(portfolio: Portfolio, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """Warehouse scanners' week cannot be gathered (as with a date past the calendar's end);
+    every other project's can."""
+    gather = services.report_data
+
+    def report_data(*, project_id: int, **kwargs: object) -> object:
+        if project_id == portfolio.internal_only.pk:
+            raise OverflowError("date value out of range")
+        return gather(project_id=project_id, **kwargs)
+
+    monkeypatch.setattr(services, "report_data", report_data)
+    return portfolio.internal_only
+
+
+def assert_sent_around(broken: Project, portfolio: Portfolio) -> None:
+    """Everyone got their one mail, with every report but the broken project's, which is
+    marked failed and named to our own people."""
+    sent = mails_by_recipient()
+    assert sorted(sent) == sorted(
+        ["boss@example.com", "cto@client.example", "otto@example.com", "paula@example.com"]
+    )
+    assert all(len(messages) == 1 for messages in sent.values())
+    assert set(ReportDelivery.objects.values_list("state", flat=True)) == {"sent"}
+    failed = StatusReport.objects.get(project=broken, period="2026-W07")
+    assert failed.state == StatusReport.State.FAILED
+    assert "OverflowError: date value out of range" in failed.error
+    others = StatusReport.objects.exclude(project=broken).filter(period="2026-W07")
+    assert set(others.values_list("state", flat=True)) == {"ready"} and others.count() == 2
+
+    (boss,) = sent["boss@example.com"]
+    text = boss.get_body(("plain",)).get_content()
+    assert "No report could be generated this week for:\n  Warehouse scanners" in text
+    assert "Warehouse scanners" in boss.get_body(("html",)).get_content()
+    ((_name, pdf),) = attachments(boss)
+    assert "Shop relaunch" in pdf_text(pdf) and "Warehouse scanners" not in pdf_text(pdf)
+    (paula,) = sent["paula@example.com"]
+    assert "Warehouse scanners" in paula.get_body(("plain",)).get_content()
+    (client,) = sent["cto@client.example"]
+    ((_name, pdf),) = attachments(client)
+    assert "Shop relaunch" in pdf_text(pdf)
+    assert "could be generated" not in client.get_body(("plain",)).get_content()
+
+
+def test_a_project_that_cannot_be_rendered_stops_no_other_report_or_mail(
+    broken: Project, portfolio: Portfolio, mailoutbox: list
+) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 step\\(s\\) failed") as failed:
+        call_command("send_weekly_reports", stdout=out, stderr=err)
+
+    assert failed.value.returncode == 1  # the exit status, once everything else was sent
+    assert "Week 2026-W07: 4 mail(s) sent." in out.getvalue()
+    assert err.getvalue().startswith(f"Failed: project {broken.code}: ReportFailed: internal: ")
+    assert_sent_around(broken, portfolio)
+
+
+@pytest.fixture
+def eager() -> Iterator[None]:
+    """Enqueued tasks run at once, in the test, as a worker would run them."""
+    from clientprogress.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def test_the_beat_task_renders_and_mails_around_a_broken_project(
+    broken: Project,
+    portfolio: Portfolio,
+    mailoutbox: list,
+    eager: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    assert tasks.send_weekly_reports(week="2026-W07") == 4
+
+    assert_sent_around(broken, portfolio)
+    logged = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert f"weekly internal report of project {broken.pk} for 2026-W07 failed" in logged
+
+
+def test_the_render_and_mail_tasks_called_one_by_one_around_a_broken_project(
+    broken: Project, portfolio: Portfolio, mailoutbox: list
+) -> None:
+    deliveries = services.weekly_deliveries_claim(week=W07)
+    with pytest.raises(services.ReportFailed, match="OverflowError"):
+        tasks.render_weekly_report(project_id=broken.pk, week="2026-W07")
+    tasks.render_weekly_report(project_id=portfolio.shared.pk, week="2026-W07")
+    assert [tasks.deliver_weekly_report(delivery_id=pk) for pk in deliveries] == [True] * 4
+    assert_sent_around(broken, portfolio)
+
+
+def test_a_failure_a_retry_may_cure_is_retried_not_mailed_around(
+    portfolio: Portfolio, mailoutbox: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(data: object) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(services.rendering, "report_pdf", disk_full)
+    services.weekly_deliveries_claim(week=W07)
+    delivery = ReportDelivery.objects.get(recipient=portfolio.manager)
+    with pytest.raises(OSError, match="No space left"):
+        tasks.deliver_weekly_report(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.state == ReportDelivery.State.PENDING and mailoutbox == []
+
+
+def test_a_mail_the_server_refuses_stops_no_other_and_is_tried_again_next_run(
+    portfolio: Portfolio, settings: object
+) -> None:
+    server = Server(unknown=frozenset({"paula@example.com"}))
+    with smtp_server(settings, server), pytest.raises(CommandError) as failed:
+        err = io.StringIO()
+        call_command("send_weekly_reports", stdout=io.StringIO(), stderr=err)
+
+    assert failed.value.returncode == 1
+    assert err.getvalue().startswith("Failed: mail to paula@example.com: SMTPRecipientsRefused")
+    assert sorted(message["To"] for message in server.received) == sorted(
+        ["boss@example.com", "cto@client.example", "otto@example.com"]
+    )
+    refused = ReportDelivery.objects.get(recipient=portfolio.pm)
+    assert refused.state == ReportDelivery.State.RENDERED  # the next run sends it
+    assert "No such user" in refused.last_error

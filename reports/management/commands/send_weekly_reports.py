@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from projects.models import Project, User
 from reports import services
+from reports.models import ReportDelivery
 from reports.periods import Week
 
 
@@ -27,14 +28,30 @@ class Command(BaseCommand):
         if dry_run:
             self._plan(period)
             return
-        sent = sum(
-            services.weekly_run(
-                week=period,
-                render=lambda pk: services.weekly_project_render(project_id=pk, week=period),
-                deliver=lambda pk: services.delivery_deliver(delivery_id=pk),
+        run = services.weekly_run(
+            week=period,
+            render=lambda pk: services.weekly_project_render(project_id=pk, week=period),
+            deliver=lambda pk: services.delivery_deliver(delivery_id=pk),
+        )
+        self.stdout.write(self.style.SUCCESS(f"Week {period}: {sum(run.delivered)} mail(s) sent."))
+        if run.failures:
+            self._report(run.failures)
+            # After everything else went out: the exit status tells cron or the operator.
+            raise CommandError(f"Week {period}: {len(run.failures)} step(s) failed.")
+
+    def _report(self, failures: list[services.StepFailure]) -> None:
+        projects = dict(Project.objects.values_list("pk", "code"))
+        recipients = dict(
+            ReportDelivery.objects.filter(pk__in=[f.pk for f in failures]).values_list(
+                "pk", "recipient__email"
             )
         )
-        self.stdout.write(self.style.SUCCESS(f"Week {period}: {sent} mail(s) sent."))
+        for failure in failures:
+            if failure.step == "project":
+                what = f"project {projects.get(failure.pk, failure.pk)}"
+            else:
+                what = f"mail to {recipients.get(failure.pk, failure.pk)}"
+            self.stderr.write(f"Failed: {what}: {failure.error}")
 
     def _plan(self, period: Week) -> None:
         plan = services.weekly_recipients()
