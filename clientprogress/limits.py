@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 LONG_TEXT = 5000  # descriptions, feedback, notification texts: a few paragraphs
 SHORT_TEXT = 1000  # a reason given in a line or two
 ERROR_TEXT = 2000  # what a failed job records about why
+MAIL_TEXT = 100_000  # a mail we write ourselves (an invitation, a password reset)
 
 FIRST_DAY = datetime.date(2000, 1, 1)
 LAST_DAY = datetime.date(2100, 12, 31)

@@ -248,12 +248,19 @@ class SignOff(models.Model):
     revision = models.PositiveIntegerField(_("revision round"))
     record_format = models.PositiveSmallIntegerField(_("record format"), default=FORMAT_CURRENT)
     milestone_title = models.CharField(_("milestone title as shown"), max_length=200, blank=True)
-    milestone_description = models.TextField(_("milestone description as shown"), blank=True)
+    milestone_description = models.TextField(
+        _("milestone description as shown"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+    )
     milestone_criteria = models.JSONField(
         _("acceptance criteria as shown"), default=list, blank=True
     )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(
+        _("comment"), blank=True, max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)]
+    )
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -293,6 +300,10 @@ class SignOff(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(signer_name=""), name="signoff_typed_name_required"
+            ),
+            length_check("comment", LONG_TEXT, name="signoff_comment_length"),
+            length_check(
+                "milestone_description", LONG_TEXT, name="signoff_milestone_description_length"
             ),
             models.CheckConstraint(
                 condition=Q(record_format__in=[1, 2]), name="signoff_record_format_valid"

@@ -14,10 +14,10 @@ from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from clientprogress.limits import fit_field
 from notifications.models import Notification
 from notifications.services import notify
 from projects.models import Project, TaskCard, User
@@ -369,8 +369,12 @@ def _follow_up(signoff: SignOff, project: Project) -> None:
         card_create(
             actor=signoff.signer,
             project=project,
-            title=_("Changes requested: %(milestone)s (round %(round)s)")
-            % {"milestone": Truncator(milestone.title).chars(150), "round": signoff.revision},
+            title=fit_field(
+                TaskCard,
+                "title",
+                _("Changes requested: %(milestone)s (round %(round)s)")
+                % {"milestone": milestone.title, "round": signoff.revision},
+            ),
             description=signoff.comment,
             source=TaskCard.Source.CHANGES_REQUESTED,
             revision_round=signoff.revision,

@@ -10,7 +10,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from clientprogress.limits import ERROR_TEXT, LONG_TEXT, length_check
+from clientprogress.limits import ERROR_TEXT, LONG_TEXT, MAIL_TEXT, SHORT_TEXT, length_check
 
 
 class Notification(models.Model):
@@ -185,15 +185,26 @@ class AccountMail(models.Model):
         blank=True,
         help_text=_("Of the page the mail was asked from; the account's own choice comes first."),
     )
-    subject = models.TextField(_("subject"), blank=True)
-    body = models.TextField(_("text"), blank=True)
-    html = models.TextField(_("HTML"), blank=True)
+    subject = models.TextField(
+        _("subject"), blank=True, max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)]
+    )
+    body = models.TextField(
+        _("text"), blank=True, max_length=MAIL_TEXT, validators=[MaxLengthValidator(MAIL_TEXT)]
+    )
+    html = models.TextField(
+        _("HTML"), blank=True, max_length=MAIL_TEXT, validators=[MaxLengthValidator(MAIL_TEXT)]
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     email_state = models.CharField(
         _("state"), max_length=10, choices=EmailState.choices, default=EmailState.PENDING
     )
     email_attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    email_last_error = models.TextField(_("last error"), blank=True)
+    email_last_error = models.TextField(
+        _("last error"),
+        blank=True,
+        max_length=ERROR_TEXT,
+        validators=[MaxLengthValidator(ERROR_TEXT)],
+    )
     emailed_at = models.DateTimeField(_("sent"), null=True, blank=True)
     email_due_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     email_claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
@@ -203,6 +214,10 @@ class AccountMail(models.Model):
         verbose_name_plural = _("account mails")
         ordering = ["-created_at", "-id"]
         constraints = [
+            length_check("subject", SHORT_TEXT, name="account_mail_subject_length"),
+            length_check("body", MAIL_TEXT, name="account_mail_body_length"),
+            length_check("html", MAIL_TEXT, name="account_mail_html_length"),
+            length_check("email_last_error", ERROR_TEXT, name="account_mail_error_length"),
             models.CheckConstraint(
                 condition=Q(kind__in=["password_reset", "invitation"]),
                 name="account_mail_kind_valid",

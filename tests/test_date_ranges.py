@@ -26,10 +26,10 @@ from reports import rendering
 from reports.models import StatusReport
 from reports.periods import Week
 from reports.selectors import report_data
-from tests.conftest import ProjectObjects, client_for
 from tests.milestones.factories import MilestoneFactory
 from tests.past_checks import update_past_checks
 from tests.projects.factories import CardFactory, ContactFactory, ProjectFactory
+from tests.support import ProjectObjects, client_for
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 FAR = "9999-12-31"
