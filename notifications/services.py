@@ -19,6 +19,8 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
+from clientprogress.languages import offered_language
+
 from .models import Notification, NotificationPreference
 
 User = get_user_model()
@@ -178,7 +180,7 @@ def notification_email_message(
 ) -> EmailMultiAlternatives:
     """The mail in the recipient's language, with absolute links back to the item."""
     recipient = notification.recipient
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+    with translation.override(offered_language(recipient.language)):
         context = {
             "notification": notification,
             "details": notification.details(),

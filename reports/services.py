@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from clientprogress.languages import offered_language
 from notifications.models import Notification
 from notifications.services import notify
 from projects.models import Project, User
@@ -352,4 +353,4 @@ def _audience_of(user: User) -> str:
 
 
 def _language_of(user: User) -> str:
-    return user.language or settings.LANGUAGE_CODE
+    return offered_language(user.language)

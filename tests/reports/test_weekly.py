@@ -18,6 +18,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
+from projects.models import User
 from reports import services, tasks
 from reports.models import ReportDelivery, StatusReport
 from reports.selectors import report_url
@@ -104,6 +105,17 @@ def test_the_client_gets_the_client_version_as_stored(
     assert MARKER not in pdf_text(pdf)
     assert "/reports/portal/" in message.get_body(("html",)).get_content()
     assert not StatusReport.objects.filter(project=portfolio.internal_only, audience="client")
+
+
+def test_a_recipient_whose_language_is_no_longer_offered_reads_the_site_s(
+    portfolio: Portfolio, mailoutbox: list
+) -> None:
+    User.objects.filter(pk=portfolio.manager.pk).update(language="fr")
+    call_command("send_weekly_reports", "--week", "2026-W07")
+    (boss,) = mails_by_recipient()["boss@example.com"]
+    text = boss.get_body(("plain",)).get_content()
+    assert "Your projects for the week Feb. 9, 2026 \u2013 Feb. 15, 2026." in text
+    assert "février" not in text
 
 
 def test_running_the_job_again_sends_nothing_more(portfolio: Portfolio, mailoutbox: list) -> None:
