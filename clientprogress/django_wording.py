@@ -57,8 +57,10 @@ DJANGO_MSGIDS = (
     # Durations in escalation texts: "3 月" reads as March; the glossary says 天 for days.
     ngettext_lazy("%(num)d day", "%(num)d days"),
     ngettext_lazy("%(num)d month", "%(num)d months"),
-    # The set-password pages clients see first (invitation, reset): 您 as everywhere else.
+    # The set-password pages clients see first (invitation, reset) and the password change on
+    # the profile: 您 as everywhere else.
     gettext_noop("Email"),
+    gettext_noop("Your old password was entered incorrectly. Please enter it again."),
     gettext_noop("New password confirmation"),
     gettext_noop("The two password fields didn’t match."),
     gettext_noop("The password is too similar to the %(verbose_name)s."),

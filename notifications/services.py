@@ -24,6 +24,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
+from clientprogress.languages import offered_language
 from clientprogress.limits import ERROR_TEXT, LONG_TEXT, fit, fit_field
 from clientprogress.mail import message_id, plain_subject
 
@@ -257,7 +258,7 @@ def notification_email_message(
 ) -> EmailMultiAlternatives:
     """The mail in the recipient's language, with absolute links back to the item."""
     recipient = notification.recipient
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+    with translation.override(offered_language(recipient.language)):
         context = {
             "notification": notification,
             "details": notification.details(),
@@ -311,7 +312,7 @@ def password_reset_message(
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     path = reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
     context = {"email": user.email, "user": user, "link": settings.SITE_URL + path}
-    with translation.override(user.language or mail.language or settings.LANGUAGE_CODE):
+    with translation.override(offered_language(user.language or mail.language)):
         subject = render_to_string("registration/password_reset_subject.txt", context)
         body = render_to_string("registration/password_reset_email.html", context)
     return _account_message(mail, to=user.email, subject=subject, body=body, connection=connection)

@@ -13,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from clientprogress.limits import LONG_TEXT, SHORT_TEXT, day_check, length_check, validate_day
 
 
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -44,6 +49,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    # Pages show times in this zone; due dates stay the client's calendar days.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
@@ -86,11 +95,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def sees_all_projects(self) -> bool:
         return self.role == self.Role.MANAGER or self.is_superuser
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
 class Client(models.Model):

@@ -1,5 +1,7 @@
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -238,3 +240,32 @@ def project_update(
             % {"fields": field_labels(Project, changed)},
         )
     return project
+
+
+PROFILE_FIELDS = ("full_name", "language", "time_zone")
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, full_name: str, language: str, time_zone: str) -> User:
+    """Saves the name, language and time zone a person chose for themselves, or refuses them all
+    with a ValidationError by field; `user` itself is left as it was, so a refused change never
+    shows on the page that reports it."""
+    current = User.objects.select_for_update().get(pk=user.pk)
+    current.full_name, current.language, current.time_zone = full_name.strip(), language, time_zone
+    errors: dict[str, list[str]] = {}
+    if not current.full_name:
+        errors["full_name"] = [_("Enter your name.")]
+    if language not in dict(settings.LANGUAGES):
+        # The field's own choices let "" pass: a stored blank means "follow the browser".
+        errors["language"] = [
+            _("“%(value)s” is not one of the languages offered.") % {"value": language}
+        ]
+    others = [field.name for field in User._meta.fields if field.name not in PROFILE_FIELDS]
+    try:
+        current.clean_fields(exclude=[*others, *errors])
+    except ValidationError as error:
+        errors |= error.message_dict
+    if errors:
+        raise ValidationError(errors)
+    current.save(update_fields=PROFILE_FIELDS)
+    return current

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from clientprogress.languages import offered_language
 from clientprogress.limits import ERROR_TEXT, fit
 from notifications.models import Notification
 from notifications.services import notify
@@ -503,4 +504,4 @@ def _audience_of(user: User) -> str:
 
 
 def _language_of(user: User) -> str:
-    return user.language or settings.LANGUAGE_CODE
+    return offered_language(user.language)

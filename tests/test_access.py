@@ -9,6 +9,7 @@ from tests.projects.factories import UserFactory
 from tests.support import ProjectObjects, client_for
 from tests.urlwalk import (
     DUMMY,
+    is_personal,
     is_portal,
     is_shared,
     is_workspace,
@@ -26,6 +27,7 @@ ANONYMOUS_ALLOWED = {
     "password_reset_complete",
     "healthz",
     "invitation_accept",
+    "set_language",
 }
 
 
@@ -68,12 +70,13 @@ WORKSPACE_PAGES = {
     "reports:project",
     "reports:download",
 }
+PERSONAL_PAGES = {"profile", "password_change", "password_change_done"}
 
 
 def test_every_page_outside_the_allow_list_sends_anonymous_visitors_to_login(
     anonymous, project_objects: ProjectObjects
 ) -> None:
-    checked = 0
+    checked = set()
     for route in routes():
         url = url_with(route, DUMMY | project_objects.ids)
         for method in ("get", "post"):
@@ -83,8 +86,9 @@ def test_every_page_outside_the_allow_list_sends_anonymous_visitors_to_login(
             else:
                 assert response.status_code == 302, f"{method.upper()} {url}"
                 assert response.url.startswith(reverse("login")), url
-            checked += 1
-    assert checked > 10
+        checked.add(route.name)
+    assert len(checked) > 10
+    assert (ANONYMOUS_ALLOWED | PERSONAL_PAGES) - checked == set()
 
 
 def test_admin_sends_anonymous_visitors_to_its_login(anonymous) -> None:
@@ -121,6 +125,7 @@ def test_the_sides_of_the_site_are_told_apart() -> None:
     assert {name for name, route in names.items() if is_shared(route)} == {
         "milestones:signoff_certificate"
     }
+    assert {name for name, route in names.items() if is_personal(route)} == PERSONAL_PAGES
     assert not any(is_workspace(route) for route in names.values() if is_portal(route))
 
 
@@ -170,6 +175,21 @@ def test_internal_users_get_404_in_the_portal(
             visited.add(route.name)
     assert snapshot() == before
     assert PORTAL_PAGES - visited == set()
+
+
+@pytest.mark.parametrize("persona", ["manager", "pm", "member", "client_contact"])
+def test_everyone_signed_in_opens_their_own_pages_in_the_site_layout(
+    db: None, request, persona: str
+) -> None:
+    http = client_for(request.getfixturevalue(persona))
+    opened = set()
+    for route in routes():
+        if is_personal(route):
+            response = http.get(url_with(route, {}))
+            assert response.status_code == 200, route.name
+            assert "· Client Progress</title>" in response.content.decode(), route.name
+            opened.add(route.name)
+    assert opened == PERSONAL_PAGES
 
 
 @pytest.mark.parametrize(

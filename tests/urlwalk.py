@@ -20,6 +20,8 @@ SHARED = frozenset({"milestones:signoff_certificate"})
 # and the workspace's pages outside any namespace.
 WORKSPACE_NAMESPACES = frozenset({"projects", "milestones", "reports"})
 WORKSPACE_ELSEWHERE = frozenset({"invitation_send"})
+# Each signed-in person's own pages, the same on both sides: their profile and password.
+PERSONAL = frozenset({"profile", "password_change", "password_change_done"})
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,12 @@ def is_shared(route: Route) -> bool:
     return route.name in SHARED
 
 
+def is_personal(route: Route) -> bool:
+    return route.name in PERSONAL
+
+
 def is_workspace(route: Route) -> bool:
-    if is_portal(route) or is_shared(route):
+    if is_portal(route) or is_shared(route) or is_personal(route):
         return False
     return route.namespace in WORKSPACE_NAMESPACES or route.name in WORKSPACE_ELSEWHERE
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -112,10 +113,13 @@ def _render_board(
 
 
 def _board_key(request: HttpRequest, project_id: int, version: int, today: datetime.date) -> str:
-    """Everything the page depends on besides the board itself and the CSRF token."""
+    """Everything the page depends on besides the board itself and the CSRF token. The board
+    shows no time of day today (due dates are the client's days); the reader's zone is in the
+    key all the same, so that the first time it shows is never served in another zone."""
     user = request.user
-    parts = (project_id, version, today, get_language(), wants_partial(request))
-    parts += (request.get_full_path(), user.pk, str(user), user.role, user.is_staff)
+    parts = (project_id, version, today, get_language(), get_current_timezone_name())
+    parts += (wants_partial(request), request.get_full_path())
+    parts += (user.pk, str(user), user.role, user.is_staff)
     return "board:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

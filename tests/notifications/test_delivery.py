@@ -124,6 +124,17 @@ def test_the_mail_speaks_the_recipients_language(smtp: Handler, overdue: Notific
     assert "2026年3月8日" in message.get_body(preferencelist=("plain",)).get_content()
 
 
+def test_a_stored_language_we_do_not_offer_gets_the_site_s_language(
+    smtp: Handler, overdue: Notification
+) -> None:
+    """Not French dates around English sentences: the whole mail in LANGUAGE_CODE."""
+    User.objects.filter(pk=overdue.recipient_id).update(language="fr")
+    send_notification_email.apply(args=[overdue.pk])
+    [message] = smtp.received
+    assert 'lang="en"' in message.get_body(preferencelist=("html",)).get_content()
+    assert "Was due on March 8, 2026." in message.get_body(preferencelist=("plain",)).get_content()
+
+
 def test_a_sent_mail_is_never_sent_again(smtp: Handler, overdue: Notification) -> None:
     send_notification_email.apply(args=[overdue.pk])
     send_notification_email.apply(args=[overdue.pk])  # a redelivered message

@@ -20,7 +20,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client as HttpClient
 
-from projects.models import Client, Project
+from projects.models import Client, Project, User
 from projects.portal.services import contact_invite, invitation_path
 from reports import services, tasks
 from reports.models import ReportDelivery, StatusReport
@@ -132,6 +132,17 @@ def test_a_contact_who_has_not_accepted_the_invitation_gets_no_weekly_mail(
     )
     assert accepted.status_code == 302
     assert services.weekly_recipients()[invitee.pk] == [portfolio.shared.pk]
+
+
+def test_a_recipient_whose_language_is_no_longer_offered_reads_the_site_s(
+    portfolio: Portfolio, mailoutbox: list
+) -> None:
+    User.objects.filter(pk=portfolio.manager.pk).update(language="fr")
+    call_command("send_weekly_reports", "--week", "2026-W07")
+    (boss,) = mails_by_recipient()["boss@example.com"]
+    text = boss.get_body(("plain",)).get_content()
+    assert "Your projects for the week Feb. 9, 2026 \u2013 Feb. 15, 2026." in text
+    assert "février" not in text
 
 
 def test_running_the_job_again_sends_nothing_more(portfolio: Portfolio, mailoutbox: list) -> None:
