@@ -292,7 +292,7 @@ def user_change(person: User, **changes: str) -> dict[str, str]:
     """The admin's user change form as posted, with `changes`."""
     joined = timezone.localtime(person.date_joined)
     data = {"email": person.email, "full_name": person.full_name, "role": person.role}
-    data |= {"language": person.language, "is_active": "on"}
+    data |= {"language": person.language, "time_zone": person.time_zone, "is_active": "on"}
     data |= {"date_joined_0": f"{joined:%Y-%m-%d}", "date_joined_1": f"{joined:%H:%M:%S}"}
     return data | changes
 

@@ -96,7 +96,7 @@ def _client_sends_a_milestone_back(cards: dict, pm: User) -> None:
         milestone=milestone,
         signer=contact,
         decision="changes_requested",
-        typed_name="Alice Acme",
+        typed_name=contact.full_name,
         comment="Not yet.",
     )
     signoff_record(
