@@ -22,6 +22,7 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.sweep_outbox",
         "schedule": settings.NOTIFICATIONS_OUTBOX_SWEEP_EVERY_MINUTES * 60.0,
     },
+    "purge-deleted-plan-items": {"task": "milestones.tasks.purge_deleted", "schedule": 300.0},
     "weekly-status-reports": {
         "task": "reports.tasks.send_weekly_reports",
         # In CELERY_TIMEZONE (= TIME_ZONE); crontab counts Sunday as 0, settings as ISO 7.

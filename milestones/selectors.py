@@ -172,7 +172,8 @@ def submission_blockers(*, milestone: Milestone) -> list[str]:
 
 
 def milestone_page(*, milestone: Milestone) -> dict:
-    """The milestone with its criteria and deliverables (each with its versions)."""
+    """The milestone with its criteria, its deliverables (each with its versions) and the
+    client's decisions on it, newest first."""
     versions = DeliverableVersion.objects.select_related("uploaded_by").order_by("-number")
     deliverables = milestone.deliverables.prefetch_related(Prefetch("versions", queryset=versions))
     return {
@@ -180,6 +181,10 @@ def milestone_page(*, milestone: Milestone) -> dict:
         "criteria": list(milestone.criteria.select_related("met_by")),
         "deliverables": list(deliverables),
         "blockers": submission_blockers(milestone=milestone),
+        "signoffs": list(milestone.signoffs.order_by("-pk")),
+        # What the client is asked to sign, or signed, keeps its criteria and deliverables.
+        "open_for_changes": milestone.status
+        not in (Milestone.Status.AWAITING_SIGNOFF, Milestone.Status.APPROVED),
     }
 
 
@@ -246,13 +251,14 @@ def project_rows(projects: QuerySet[Project]) -> list:
         return []  # no client, so no project
     overdue = due_before_in_zone(today, zone="client__time_zone", due="cards__due_date")
     late = due_before_in_zone(today, zone="phase__project__client__time_zone", due="due_date")
-    open_cards = ~Q(cards__status=TaskCard.Status.DONE)
+    on_board = Q(cards__archived_at__isnull=True)
+    open_cards = on_board & ~Q(cards__status=TaskCard.Status.DONE)
     next_milestone = _open_milestones().order_by("due_date", "pk")
     rows = list(
         projects.select_related("client", "pm")
         .annotate(
-            cards_total=Count("cards"),
-            cards_done=Count("cards", filter=Q(cards__status=TaskCard.Status.DONE)),
+            cards_total=Count("cards", filter=on_board),
+            cards_done=Count("cards", filter=on_board & Q(cards__status=TaskCard.Status.DONE)),
             overdue_count=Count("cards", filter=open_cards & overdue),
             waiting_on_client=Count(
                 "cards", filter=open_cards & Q(cards__responsible=TaskCard.Responsible.CLIENT)

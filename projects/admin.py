@@ -73,11 +73,15 @@ def _lock_boards(project_ids: set[int | None]) -> None:
 @admin.register(TaskCard)
 class TaskCardAdmin(admin.ModelAdmin):
     list_display = ["title", "project", "status", "assignee", "due_date", "responsible"]
-    list_filter = ["status", "responsible", "client_visible", "project"]
+    list_filter = ["status", "responsible", "client_visible", "archived_at", "project"]
     search_fields = ["title", "description", "project__code"]
     autocomplete_fields = ["project", "assignee", "milestone"]
     list_select_related = ["project", "assignee"]
     readonly_fields = ["version"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TaskCard]:
+        """Archived cards too: the admin is where one comes back after its undo is over."""
+        return TaskCard.with_archived.select_related(*self.list_select_related)
 
     def save_model(
         self, request: HttpRequest, obj: TaskCard, form: ModelForm, change: bool
@@ -86,7 +90,8 @@ class TaskCardAdmin(admin.ModelAdmin):
         overwriting this, and boards (the card's old one too, if it moved) show it at once."""
         _lock_boards({obj.project_id, form.initial.get("project")})
         if change:
-            obj.version = TaskCard.objects.values_list("version", flat=True).get(pk=obj.pk) + 1
+            current = TaskCard.with_archived.values_list("version", flat=True).get(pk=obj.pk)
+            obj.version = current + 1
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request: HttpRequest, obj: TaskCard) -> None:

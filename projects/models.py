@@ -187,6 +187,15 @@ class Project(models.Model):
         return f"{self.code} — {self.name}"
 
 
+class BoardCards(models.Manager["TaskCard"]):
+    """The cards on the board. An archived card has left the board, the portal, the reports and
+    every count; it stays in the database (and in the activity), reached through
+    `TaskCard.with_archived`."""
+
+    def get_queryset(self) -> models.QuerySet["TaskCard"]:
+        return super().get_queryset().filter(archived_at__isnull=True)
+
+
 class TaskCard(models.Model):
     class Status(models.TextChoices):
         TODO = "todo", _("To do")
@@ -218,7 +227,8 @@ class TaskCard(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default="todo")
-    position = models.PositiveIntegerField(_("position"), default=0)
+    # None once archived: the card has no place in a column any more.
+    position = models.PositiveIntegerField(_("position"), null=True, blank=True, default=0)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -258,10 +268,15 @@ class TaskCard(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    with_archived = models.Manager()
+    objects = BoardCards()
 
     class Meta:
         verbose_name = _("task card")
         verbose_name_plural = _("task cards")
+        default_manager_name = "objects"
         ordering = ["project", "status", "position"]
         constraints = [
             models.CheckConstraint(
@@ -283,6 +298,11 @@ class TaskCard(models.Model):
                 fields=["project", "status", "position"],
                 name="card_position_unique_in_column",
                 deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(
+                condition=Q(archived_at__isnull=True, position__isnull=False)
+                | Q(archived_at__isnull=False, position__isnull=True),
+                name="card_position_unless_archived",
             ),
         ]
         indexes = [

@@ -26,7 +26,10 @@
     var card = open.querySelector("[data-card]");
     open.replaceChildren();
     var back = card && document.querySelector("#card-" + card.dataset.card + " .card-title");
-    (back || openedFrom || document.getElementById("main")).focus();
+    if (!back && openedFrom && document.contains(openedFrom)) {
+      back = openedFrom; // not an archived card's title, which the board no longer has
+    }
+    (back || document.getElementById("main")).focus();
   }
 
   document.body.addEventListener("htmx:beforeRequest", function (event) {
