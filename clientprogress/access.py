@@ -99,9 +99,15 @@ def portal_project_for_user(request: HttpRequest, project_id: int) -> Project:
 
 
 def _object_in_projects(
-    projects: QuerySet[Project], model: type[Model], pk: int, project_path: str, **filters: object
+    projects: QuerySet[Project],
+    model: type[Model],
+    pk: int,
+    project_path: str,
+    *,
+    manager: str = "objects",
+    **filters: object,
 ) -> Model:
-    queryset = model.objects.filter(**{f"{project_path}__in": projects}, **filters)
+    queryset = getattr(model, manager).filter(**{f"{project_path}__in": projects}, **filters)
     return get_object_or_404(queryset.select_related(project_path), pk=pk)
 
 
@@ -119,6 +125,14 @@ def _portal_projects(request: HttpRequest) -> QuerySet[Project]:
 
 def card_for_user(request: HttpRequest, card_id: int) -> TaskCard:
     return _object_in_projects(_workspace_projects(request), TaskCard, card_id, "project")
+
+
+def archived_card_for_user(request: HttpRequest, card_id: int) -> TaskCard:
+    """An archived card of the workspace, for its undo; 404 like card_for_user."""
+    projects = _workspace_projects(request)
+    return _object_in_projects(
+        projects, TaskCard, card_id, "project", manager="with_archived", archived_at__isnull=False
+    )
 
 
 def phase_for_user(request: HttpRequest, phase_id: int) -> Phase:
@@ -140,6 +154,33 @@ def criterion_for_user(request: HttpRequest, criterion_id: int) -> AcceptanceCri
 def deliverable_for_user(request: HttpRequest, deliverable_id: int) -> Deliverable:
     projects = _workspace_projects(request)
     return _object_in_projects(projects, Deliverable, deliverable_id, "milestone__phase__project")
+
+
+def deleted_criterion_for_user(request: HttpRequest, criterion_id: int) -> AcceptanceCriterion:
+    """A deleted criterion not yet purged, for its undo; 404 like criterion_for_user."""
+    projects = _workspace_projects(request)
+    path = "milestone__phase__project"
+    return _object_in_projects(
+        projects,
+        AcceptanceCriterion,
+        criterion_id,
+        path,
+        manager="with_deleted",
+        deleted_at__isnull=False,
+    )
+
+
+def deleted_deliverable_for_user(request: HttpRequest, deliverable_id: int) -> Deliverable:
+    projects = _workspace_projects(request)
+    path = "milestone__phase__project"
+    return _object_in_projects(
+        projects,
+        Deliverable,
+        deliverable_id,
+        path,
+        manager="with_deleted",
+        deleted_at__isnull=False,
+    )
 
 
 def version_for_user(request: HttpRequest, version_id: int) -> DeliverableVersion:

@@ -27,6 +27,7 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.sweep_lost_messages",
         "schedule": 60.0,
     },
+    "purge-deleted-plan-items": {"task": "milestones.tasks.purge_deleted", "schedule": 300.0},
     "weekly-status-reports": {
         "task": "reports.tasks.send_weekly_reports",
         # In CELERY_TIMEZONE (= TIME_ZONE); crontab counts Sunday as 0, settings as ISO 7.

@@ -2,13 +2,18 @@
 htmx restoring its history) the whole page; forms on their own page say with their status
 whether they were refused; and what every answer tells caches."""
 
+import datetime
+import math
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 # Set on a request whose answer was chosen by its HX-Request header.
@@ -29,6 +34,38 @@ def render_page(
     """htmx requests get the named partial they swap, plain requests the whole page."""
     name = f"{template}#{partial}" if wants_partial(request) else template
     return render(request, name, context, status=status)
+
+
+def render_regions(
+    request: HttpRequest, template: str, context: dict, regions: list[str], status: int = 200
+) -> HttpResponse:
+    """An htmx answer to a write: the first named partial for the element the request targets,
+    then every other region of the page that shows what the write changed, each swapped in by
+    its id (the region's root element carries hx-swap-oob when `oob` is set)."""
+    first, *others = regions
+    html = [render_to_string(f"{template}#{first}", context, request)]
+    html += [
+        render_to_string(f"{template}#{name}", context | {"oob": True}, request) for name in others
+    ]
+    return HttpResponse("".join(html), status=status)
+
+
+@dataclass(frozen=True)
+class Undo:
+    """A line saying what was just done, with a button that takes it back until `until`
+    (templates/_undo.html; site.js takes the button away once it is too late)."""
+
+    text: str
+    action: str
+    until: datetime.datetime
+    fields: dict[str, object] = field(default_factory=dict)
+    hx_target: str = ""
+    hx_swap: str = "outerHTML"
+
+    @property
+    def seconds_left(self) -> int:
+        """Counted here, not from the browser's clock, which may be off."""
+        return max(math.ceil((self.until - timezone.now()).total_seconds()), 0)
 
 
 def form_status(form: Form) -> int:

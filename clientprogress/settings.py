@@ -299,6 +299,9 @@ DELIVERABLE_ALLOWED_TYPES = env_list(
 BOARD_CACHE_SECONDS = env.int("BOARD_CACHE_SECONDS", default=300)
 # An open board checks this often whether someone else changed it (0: only on a reload).
 BOARD_POLL_SECONDS = env.int("BOARD_POLL_SECONDS", default=15)
+# An archived card, or a deleted acceptance criterion or deliverable, can be brought back this
+# long; a deleted one is removed for good after it (by a periodic job, every few minutes).
+UNDO_SECONDS = env.int("UNDO_SECONDS", default=10)
 
 # Portal: sign-off and feedback.
 # A client's feedback attachment: at most this many megabytes, one of these file types.
@@ -307,6 +310,10 @@ PORTAL_ATTACHMENT_EXTENSIONS = env_list(
     "PORTAL_ATTACHMENT_EXTENSIONS",
     default=["pdf", "png", "jpg", "jpeg", "txt", "csv", "docx", "xlsx", "pptx", "zip"],
 )
+# A contact who marked an item done can take it back this long.
+PORTAL_UNDO_SECONDS = env.int("PORTAL_UNDO_SECONDS", default=300)
+if UNDO_SECONDS <= 0 or PORTAL_UNDO_SECONDS <= 0:
+    raise ImproperlyConfigured("UNDO_SECONDS and PORTAL_UNDO_SECONDS must be positive numbers.")
 
 # Notifications: reminders, overdue checks and their mail.
 NOTIFICATIONS_CHECK_EVERY_MINUTES = env.int("NOTIFICATIONS_CHECK_EVERY_MINUTES", default=15)

@@ -133,6 +133,14 @@ class Milestone(models.Model):
         return self.status in self.UNDER_SIGNATURE
 
 
+class Undeleted(models.Manager):
+    """Rows not deleted. A deleted row can be restored for a few seconds (UNDO_SECONDS), then a
+    periodic job removes it for good (services.deleted_purge); `with_deleted` reaches it."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class AcceptanceCriterion(models.Model):
     """An internal check the team must meet before submitting; never shown to the client."""
 
@@ -150,9 +158,14 @@ class AcceptanceCriterion(models.Model):
         related_name="+",
         verbose_name=_("met by"),
     )
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    with_deleted = models.Manager()
+    objects = Undeleted()
 
     class Meta:
         verbose_name = _("acceptance criterion")
+        default_manager_name = "objects"
         verbose_name_plural = _("acceptance criteria")
         ordering = ["milestone", "position", "id"]
 
@@ -179,9 +192,14 @@ class Deliverable(models.Model):
         validators=[MaxLengthValidator(LONG_TEXT)],
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    with_deleted = models.Manager()
+    objects = Undeleted()
 
     class Meta:
         verbose_name = _("deliverable")
+        default_manager_name = "objects"
         verbose_name_plural = _("deliverables")
         ordering = ["milestone", "title", "id"]
         constraints = [

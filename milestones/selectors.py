@@ -173,7 +173,8 @@ def submission_blockers(*, milestone: Milestone) -> list[str]:
 
 
 def milestone_page(*, milestone: Milestone) -> dict:
-    """The milestone with its criteria and deliverables (each with its versions)."""
+    """The milestone with its criteria, its deliverables (each with its versions) and the
+    client's decisions on it, newest first."""
     versions = DeliverableVersion.objects.select_related("uploaded_by").order_by("-number")
     deliverables = milestone.deliverables.prefetch_related(Prefetch("versions", queryset=versions))
     return {
@@ -181,6 +182,10 @@ def milestone_page(*, milestone: Milestone) -> dict:
         "criteria": list(milestone.criteria.select_related("met_by")),
         "deliverables": list(deliverables),
         "blockers": submission_blockers(milestone=milestone),
+        "signoffs": list(milestone.signoffs.order_by("-pk")),
+        # What the client is asked to sign, or signed, keeps its criteria and deliverables.
+        "open_for_changes": milestone.status
+        not in (Milestone.Status.AWAITING_SIGNOFF, Milestone.Status.APPROVED),
     }
 
 
@@ -210,30 +215,58 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def _phase_in_zones(today: dict[str, datetime.date], *lookups: str) -> Q:
+    """Each lookup on a phase's dates (e.g. "planned_end__gte") holds for the day it is in the
+    phase's client's time zone."""
+    by_zone = Q(pk__in=[])
+    for zone, day in today.items():
+        by_zone |= Q(project__client__time_zone=zone, **dict.fromkeys(lookups, day))
+    return by_zone
+
+
+def _current_phase_kind(today: dict[str, datetime.date]) -> Coalesce:
+    """See project_rows."""
+    phases = Phase.objects.filter(project=OuterRef("pk")).order_by("order")
+    milestones = Milestone.objects.filter(phase=OuterRef("pk"))
+    has_open = Exists(milestones.exclude(status=Milestone.Status.APPROVED))
+    not_ended = Q(planned_end__isnull=True) | _phase_in_zones(today, "planned_end__gte")
+    unfinished = has_open | (~Exists(milestones) & not_ended)
+    dated = phases.filter(_phase_in_zones(today, "planned_start__lte", "planned_end__gte"))
+    return Coalesce(
+        Subquery(dated.values("kind")[:1]), Subquery(phases.filter(unfinished).values("kind")[:1])
+    )
+
+
 def project_rows(projects: QuerySet[Project]) -> list:
     """Projects with what a list shows about each, in a fixed number of queries. Overdue and
-    late count from each client's own date, as on the board and in the portal."""
+    late count from each client's own date, as on the board and in the portal.
+
+    The current phase is the first phase whose planned dates hold the client's today. Outside
+    every phase's dates (before the start, after the end, in a gap, dates not planned), it is
+    the first unfinished phase: one with a milestone not yet approved, or with no milestone at
+    all whose planned end has not passed. A phase whose milestones are all approved is finished
+    whatever its dates; so is an empty one whose end has passed. When every phase is finished,
+    the project is in its last phase, acceptance & delivery."""
     today = zones_today(client_zones())
     if not today:
         return []  # no client, so no project
     overdue = due_before_in_zone(today, zone="client__time_zone", due="cards__due_date")
     late = due_before_in_zone(today, zone="phase__project__client__time_zone", due="due_date")
-    open_cards = ~Q(cards__status=TaskCard.Status.DONE)
+    on_board = Q(cards__archived_at__isnull=True)
+    open_cards = on_board & ~Q(cards__status=TaskCard.Status.DONE)
     next_milestone = _open_milestones().order_by("due_date", "pk")
-    current_phase = _open_milestones().order_by("phase__order", "due_date")
     rows = list(
         projects.select_related("client", "pm")
         .annotate(
-            cards_total=Count("cards"),
-            cards_done=Count("cards", filter=Q(cards__status=TaskCard.Status.DONE)),
+            cards_total=Count("cards", filter=on_board),
+            cards_done=Count("cards", filter=on_board & Q(cards__status=TaskCard.Status.DONE)),
             overdue_count=Count("cards", filter=open_cards & overdue),
             waiting_on_client=Count(
                 "cards", filter=open_cards & Q(cards__responsible=TaskCard.Responsible.CLIENT)
             ),
             next_milestone_title=Subquery(next_milestone.values("title")[:1]),
             next_milestone_due=Subquery(next_milestone.values("due_date")[:1]),
-            current_phase_kind=Subquery(current_phase.values("phase__kind")[:1]),
-            has_milestones=Exists(Milestone.objects.filter(phase__project=OuterRef("pk"))),
+            current_phase_kind=_current_phase_kind(today),
             late_milestones=_count(_open_milestones().filter(late)),
         )
         .order_by("client__name", "name")
@@ -243,9 +276,7 @@ def project_rows(projects: QuerySet[Project]) -> list:
         project.progress = (
             round(100 * project.cards_done / project.cards_total) if project.cards_total else 0
         )
-        # No open milestone: all approved (the last phase) or none planned yet (the first).
-        fallback = Phase.Kind.ACCEPTANCE if project.has_milestones else Phase.Kind.REQUIREMENTS
-        project.current_phase_label = labels[project.current_phase_kind or fallback]
+        project.current_phase_label = labels[project.current_phase_kind or Phase.Kind.ACCEPTANCE]
         project.next_milestone_late = bool(
             project.next_milestone_due
             and project.next_milestone_due < today[project.client.time_zone]

@@ -5,6 +5,7 @@ import datetime
 import hashlib
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -17,7 +18,13 @@ from django.utils.translation import gettext as _
 from notifications.models import Notification
 from notifications.services import notify
 from projects.models import Client, Project, User
-from projects.services import activity_record, field_labels, fields_apply, project_lock
+from projects.services import (
+    activity_record,
+    field_labels,
+    fields_apply,
+    project_lock,
+    undo_expired,
+)
 
 from .models import AcceptanceCriterion, Deliverable, DeliverableVersion, Milestone, Phase
 from .selectors import submission_blockers
@@ -395,3 +402,122 @@ def milestone_complete(*, actor: User, milestone: Milestone) -> Milestone:
         client_visible=True,
     )
     return milestone
+
+
+def _refuse_unless_open(milestone: Milestone) -> None:
+    """What the client is asked to sign, or signed, keeps its criteria and deliverables."""
+    if milestone.status == Milestone.Status.AWAITING_SIGNOFF:
+        raise ValidationError(
+            _("“%(title)s” is awaiting the client's sign-off: nothing can be deleted from it now.")
+            % {"title": milestone.title}
+        )
+    if milestone.status == Milestone.Status.APPROVED:
+        raise ValidationError(
+            _("“%(title)s” is approved: its criteria and deliverables stay as they were signed.")
+            % {"title": milestone.title}
+        )
+
+
+def _undeletable(deleted_at: datetime.datetime | None, title: str) -> None:
+    if deleted_at is not None and undo_expired(deleted_at, seconds=settings.UNDO_SECONDS):
+        raise ValidationError(
+            _("“%(title)s” was deleted too long ago to bring it back.") % {"title": title}
+        )
+
+
+@transaction.atomic
+def criterion_delete(*, actor: User, criterion: AcceptanceCriterion) -> AcceptanceCriterion:
+    """Deletes the criterion; criterion_restore brings it back within UNDO_SECONDS, and
+    deleted_purge removes it for good after that."""
+    milestone = _locked_milestone(criterion.milestone)
+    _refuse_unless_open(milestone)
+    criterion = AcceptanceCriterion.with_deleted.select_for_update().get(pk=criterion.pk)
+    if criterion.deleted_at is None:
+        criterion.deleted_at = timezone.now()
+        criterion.save(update_fields=["deleted_at"])
+        activity_record(
+            project=milestone.phase.project,
+            actor=actor,
+            verb="criterion.deleted",
+            summary=_("Acceptance criterion “%(text)s” deleted from “%(milestone)s”")
+            % {"text": criterion.text, "milestone": milestone.title},
+        )
+    return criterion
+
+
+@transaction.atomic
+def criterion_restore(*, actor: User, criterion: AcceptanceCriterion) -> AcceptanceCriterion:
+    milestone = _locked_milestone(criterion.milestone)
+    criterion = AcceptanceCriterion.with_deleted.select_for_update().get(pk=criterion.pk)
+    if criterion.deleted_at is None:
+        return criterion
+    _undeletable(criterion.deleted_at, criterion.text)
+    _refuse_unless_open(milestone)
+    criterion.deleted_at = None
+    criterion.save(update_fields=["deleted_at"])
+    activity_record(
+        project=milestone.phase.project,
+        actor=actor,
+        verb="criterion.restored",
+        summary=_("Acceptance criterion “%(text)s” of “%(milestone)s” brought back")
+        % {"text": criterion.text, "milestone": milestone.title},
+    )
+    return criterion
+
+
+@transaction.atomic
+def deliverable_delete(*, actor: User, deliverable: Deliverable) -> Deliverable:
+    """Deletes a deliverable that has no file yet (a file may be named in a sign-off); see
+    criterion_delete for the undo."""
+    milestone = _locked_milestone(deliverable.milestone)
+    _refuse_unless_open(milestone)
+    deliverable = Deliverable.with_deleted.select_for_update().get(pk=deliverable.pk)
+    if deliverable.versions.exists():
+        raise ValidationError(
+            _("“%(title)s” has files: a deliverable with versions cannot be deleted.")
+            % {"title": deliverable.title}
+        )
+    if deliverable.deleted_at is None:
+        deliverable.deleted_at = timezone.now()
+        deliverable.save(update_fields=["deleted_at"])
+        activity_record(
+            project=milestone.phase.project,
+            actor=actor,
+            verb="deliverable.deleted",
+            summary=_("Deliverable “%(title)s” deleted from “%(milestone)s”")
+            % {"title": deliverable.title, "milestone": milestone.title},
+        )
+    return deliverable
+
+
+@transaction.atomic
+def deliverable_restore(*, actor: User, deliverable: Deliverable) -> Deliverable:
+    milestone = _locked_milestone(deliverable.milestone)
+    deliverable = Deliverable.with_deleted.select_for_update().get(pk=deliverable.pk)
+    if deliverable.deleted_at is None:
+        return deliverable
+    _undeletable(deliverable.deleted_at, deliverable.title)
+    _refuse_unless_open(milestone)
+    deliverable.deleted_at = None
+    deliverable.save(update_fields=["deleted_at"])
+    activity_record(
+        project=milestone.phase.project,
+        actor=actor,
+        verb="deliverable.restored",
+        summary=_("Deliverable “%(title)s” of “%(milestone)s” brought back")
+        % {"title": deliverable.title, "milestone": milestone.title},
+    )
+    return deliverable
+
+
+def deleted_purge(*, now: datetime.datetime) -> int:
+    """Removes for good the criteria and deliverables deleted longer ago than they can be
+    brought back. Each statement deletes only what is past its time, so a second run (or a
+    second beat) finds nothing."""
+    before = now - datetime.timedelta(seconds=settings.UNDO_SECONDS)
+    removed = 0
+    for model in (AcceptanceCriterion, Deliverable):
+        # Only a deliverable without files can be deleted, and a deleted one takes no upload.
+        count, _by_model = model.with_deleted.filter(deleted_at__lt=before).delete()
+        removed += count
+    return removed

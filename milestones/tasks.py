@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .models import SignOff
+from .services import deleted_purge
 
 RENDER_LIMITS = {
     "soft_time_limit": settings.REPORT_RENDER_SOFT_TIME_LIMIT,
@@ -38,3 +39,9 @@ def sweep_certificates() -> int:
     for signoff_id in ids:
         store_signoff_certificate.delay(signoff_id=signoff_id)
     return len(ids)
+
+
+@shared_task
+def purge_deleted() -> int:
+    """Beat's removal of deleted criteria and deliverables once they can no longer be undone."""
+    return deleted_purge(now=timezone.now())

@@ -27,6 +27,16 @@ urlpatterns = [
     ),
     path("projects/criteria/<int:criterion_id>/", views.criterion_met, name="criterion_met"),
     path(
+        "projects/criteria/<int:criterion_id>/delete/",
+        views.criterion_delete,
+        name="criterion_delete",
+    ),
+    path(
+        "projects/criteria/<int:criterion_id>/restore/",
+        views.criterion_restore,
+        name="criterion_restore",
+    ),
+    path(
         "projects/milestones/<int:milestone_id>/deliverables/new/",
         views.deliverable_create,
         name="deliverable_add",
@@ -35,6 +45,16 @@ urlpatterns = [
         "projects/deliverables/<int:deliverable_id>/upload/",
         views.version_upload,
         name="upload",
+    ),
+    path(
+        "projects/deliverables/<int:deliverable_id>/delete/",
+        views.deliverable_delete,
+        name="deliverable_delete",
+    ),
+    path(
+        "projects/deliverables/<int:deliverable_id>/restore/",
+        views.deliverable_restore,
+        name="deliverable_restore",
     ),
     path(
         "projects/versions/<int:version_id>/download/",

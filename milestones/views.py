@@ -1,3 +1,4 @@
+import datetime
 from collections.abc import Callable
 
 from django import forms
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import trigger_client_event
@@ -15,6 +17,8 @@ from clientprogress import files
 from clientprogress.access import (
     can_plan,
     criterion_for_user,
+    deleted_criterion_for_user,
+    deleted_deliverable_for_user,
     deliverable_for_user,
     internal_only,
     milestone_for_user,
@@ -24,7 +28,14 @@ from clientprogress.access import (
     signoff_for_user,
     version_for_user,
 )
-from clientprogress.pages import add_errors, form_status, render_form, render_page, wants_partial
+from clientprogress.pages import (
+    Undo,
+    add_errors,
+    form_status,
+    render_form,
+    render_page,
+    wants_partial,
+)
 from projects.models import Project
 
 from . import services
@@ -36,7 +47,7 @@ from .forms import (
     PhaseForm,
     VersionUploadForm,
 )
-from .models import Milestone
+from .models import AcceptanceCriterion, Deliverable, Milestone
 from .selectors import milestone_page, project_signoffs
 from .signoff import certificate_filename
 
@@ -90,11 +101,20 @@ def _project_of(milestone: Milestone) -> Project:
 
 
 def _work(
-    request: HttpRequest, milestone: Milestone, status: int = 200, **bound: forms.Form
+    request: HttpRequest,
+    milestone: Milestone,
+    status: int = 200,
+    *,
+    notice: str = "",
+    alert: str = "",
+    undo: Undo | None = None,
+    **bound: forms.Form,
 ) -> HttpResponse:
-    """The milestone page as it is now; `bound` puts a refused form back in its place."""
+    """The milestone page as it is now; `bound` puts a refused form back in its place, and a
+    line on top says what just happened (`notice`, `undo`) or why it did not (`alert`)."""
     milestone = _loaded(milestone)
     context = milestone_page(milestone=milestone)
+    context |= {"notice": notice, "alert": alert, "undo": undo}
     for deliverable in context["deliverables"]:
         deliverable.upload_form = bound.get(f"upload_{deliverable.pk}") or VersionUploadForm()
     context |= {
@@ -281,4 +301,158 @@ def signoff_certificate(request: HttpRequest, signoff_id: int) -> HttpResponse:
     filename = certificate_filename(signoff)
     return files.download_response(
         signoff.certificate, filename=filename, content_type="application/pdf"
+    )
+
+
+def _deleted_offer(item: AcceptanceCriterion | Deliverable, text: str, action: str) -> Undo | None:
+    """The undo of a deletion while there is time."""
+    until = item.deleted_at + datetime.timedelta(seconds=settings.UNDO_SECONDS)
+    if until <= timezone.now():
+        return None
+    return Undo(text=text, action=action, until=until, hx_target="#work")
+
+
+def _delete(
+    request: HttpRequest,
+    milestone: Milestone,
+    delete: Callable[[], AcceptanceCriterion | Deliverable],
+    *,
+    question: str,
+    deleted: str,
+    restore: str,
+) -> HttpResponse:
+    """GET asks to confirm (a page of its own without JavaScript); POST deletes, then offers
+    the undo: on the milestone page for htmx, on the undo's own page otherwise."""
+    require_planner(request, _project_of(milestone))
+    form = forms.Form(_posted(request))
+    if request.method == "POST":
+        try:
+            item = delete()
+        except ValidationError as error:
+            if wants_partial(request):
+                return _work(request, milestone, 422, alert=" ".join(error.messages))
+            add_errors(form, error)
+        else:
+            if not wants_partial(request):
+                return redirect(restore)
+            return _work(request, milestone, undo=_deleted_offer(item, deleted, restore))
+    return render_form(
+        request,
+        form,
+        title=question,
+        back=reverse("milestones:milestone", args=[milestone.pk]),
+        status=form_status(form),
+        lines=[_("You can undo this for a few seconds.")],
+        submit_label=_("Delete"),
+        hx_target="#work",
+    )
+
+
+def _restore(
+    request: HttpRequest,
+    milestone: Milestone,
+    item: AcceptanceCriterion | Deliverable,
+    restore: Callable[[], object],
+    *,
+    deleted: str,
+    restored: str,
+) -> HttpResponse:
+    """GET shows what was deleted, with its undo while there is time; POST brings it back."""
+    require_planner(request, _project_of(milestone))
+    error = ""
+    if request.method == "POST":
+        try:
+            restore()
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+            if wants_partial(request):
+                return _work(request, milestone, 422, alert=error)
+        else:
+            if wants_partial(request):
+                return _work(request, milestone, notice=restored)
+            messages.success(request, restored)
+            return redirect("milestones:milestone", milestone.pk)
+    context = {
+        "title": deleted,
+        "undo": None if error else _deleted_offer(item, deleted, request.path),
+        "error": error,
+        "back": reverse("milestones:milestone", args=[milestone.pk]),
+        "project": _project_of(milestone),
+    }
+    return render(request, "undo_page.html", context, status=422 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def criterion_delete(request: HttpRequest, criterion_id: int) -> HttpResponse:
+    criterion = criterion_for_user(request, criterion_id)
+    names = {"text": criterion.text}
+
+    def delete() -> AcceptanceCriterion:
+        return services.criterion_delete(actor=request.user, criterion=criterion)
+
+    return _delete(
+        request,
+        _loaded(criterion.milestone),
+        delete,
+        question=_("Delete the acceptance criterion “%(text)s”?") % names,
+        deleted=_("Acceptance criterion “%(text)s” deleted.") % names,
+        restore=reverse("milestones:criterion_restore", args=[criterion.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def criterion_restore(request: HttpRequest, criterion_id: int) -> HttpResponse:
+    criterion = deleted_criterion_for_user(request, criterion_id)
+    names = {"text": criterion.text}
+
+    def restore() -> AcceptanceCriterion:
+        return services.criterion_restore(actor=request.user, criterion=criterion)
+
+    return _restore(
+        request,
+        _loaded(criterion.milestone),
+        criterion,
+        restore,
+        deleted=_("Acceptance criterion “%(text)s” deleted.") % names,
+        restored=_("Acceptance criterion “%(text)s” is back.") % names,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def deliverable_delete(request: HttpRequest, deliverable_id: int) -> HttpResponse:
+    deliverable = deliverable_for_user(request, deliverable_id)
+    names = {"title": deliverable.title}
+
+    def delete() -> Deliverable:
+        return services.deliverable_delete(actor=request.user, deliverable=deliverable)
+
+    return _delete(
+        request,
+        _loaded(deliverable.milestone),
+        delete,
+        question=_("Delete the deliverable “%(title)s”?") % names,
+        deleted=_("Deliverable “%(title)s” deleted.") % names,
+        restore=reverse("milestones:deliverable_restore", args=[deliverable.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def deliverable_restore(request: HttpRequest, deliverable_id: int) -> HttpResponse:
+    deliverable = deleted_deliverable_for_user(request, deliverable_id)
+    names = {"title": deliverable.title}
+
+    def restore() -> Deliverable:
+        return services.deliverable_restore(actor=request.user, deliverable=deliverable)
+
+    return _restore(
+        request,
+        _loaded(deliverable.milestone),
+        deliverable,
+        restore,
+        deleted=_("Deliverable “%(title)s” deleted.") % names,
+        restored=_("Deliverable “%(title)s” is back.") % names,
     )

@@ -5,7 +5,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clientprogress.pages import render_page, wants_partial
+from clientprogress.pages import render_page, render_regions, wants_partial
 
 from .forms import PreferencesForm
 from .selectors import notification_for_user, notification_page, preferences_of, unread_count
@@ -44,8 +44,10 @@ def notification_detail(request: HttpRequest, notification_id: int) -> HttpRespo
     ):
         return redirect(notification.link)
     if wants_partial(request):
+        # The item, the bell's count and, once nothing is unread, the "mark all" button.
         context = {"notification": notification, "bell_unread": unread_count(user=request.user)}
-        return render(request, "notifications/list.html#item", context | {"item_with_bell": True})
+        context["item_with_bell"] = True
+        return render_regions(request, "notifications/list.html", context, ["item", "read_all"])
     return redirect("notifications:list")
 
 

@@ -96,13 +96,17 @@ class ProjectAdmin(admin.ModelAdmin):
 @admin.register(TaskCard)
 class TaskCardAdmin(admin.ModelAdmin):
     list_display = ["title", "project", "status", "assignee", "due_date", "responsible"]
-    list_filter = ["status", "responsible", "client_visible", "project"]
+    list_filter = ["status", "responsible", "client_visible", "archived_at", "project"]
     search_fields = ["title", "description", "project__code"]
     autocomplete_fields = ["project", "assignee", "milestone"]
     list_select_related = ["project", "assignee"]
     # The place in a column is the board's (drag and drop, "Move"): a card whose column or
     # project changes here goes to the bottom of its new column, like a status set on the board.
     readonly_fields = ["position", "version"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TaskCard]:
+        """Archived cards too: the admin is where one comes back after its undo is over."""
+        return TaskCard.with_archived.select_related(*self.list_select_related)
 
     def save_model(
         self, request: HttpRequest, obj: TaskCard, form: ModelForm, change: bool
@@ -112,7 +116,7 @@ class TaskCardAdmin(admin.ModelAdmin):
         projects_lock(project_ids={obj.project_id, form.initial.get("project")})
         index = None
         if change:
-            saved = TaskCard.objects.values("version", "project_id", "status", "position")
+            saved = TaskCard.with_archived.values("version", "project_id", "status", "position")
             current = saved.get(pk=obj.pk)
             obj.version = current["version"] + 1
             if (current["project_id"], current["status"]) == (obj.project_id, obj.status):

@@ -202,6 +202,15 @@ class Project(models.Model):
         return f"{self.code} — {self.name}"
 
 
+class BoardCards(models.Manager["TaskCard"]):
+    """The cards on the board. An archived card has left the board, the portal, the reports and
+    every count; it stays in the database (and in the activity), reached through
+    `TaskCard.with_archived`."""
+
+    def get_queryset(self) -> models.QuerySet["TaskCard"]:
+        return super().get_queryset().filter(archived_at__isnull=True)
+
+
 class TaskCard(models.Model):
     class Status(models.TextChoices):
         TODO = "todo", _("To do")
@@ -238,7 +247,8 @@ class TaskCard(models.Model):
         validators=[MaxLengthValidator(LONG_TEXT)],
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default="todo")
-    position = models.PositiveIntegerField(_("position"), default=0)
+    # None once archived: the card has no place in a column any more.
+    position = models.PositiveIntegerField(_("position"), null=True, blank=True, default=0)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -283,10 +293,15 @@ class TaskCard(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    with_archived = models.Manager()
+    objects = BoardCards()
 
     class Meta:
         verbose_name = _("task card")
         verbose_name_plural = _("task cards")
+        default_manager_name = "objects"
         ordering = ["project", "status", "position"]
         constraints = [
             models.CheckConstraint(
@@ -312,6 +327,11 @@ class TaskCard(models.Model):
             day_check("due_date", name="card_due_date_in_range", nullable=True),
             length_check("description", LONG_TEXT, name="card_description_length"),
             length_check("blocked_reason", SHORT_TEXT, name="card_blocked_reason_length"),
+            models.CheckConstraint(
+                condition=Q(archived_at__isnull=True, position__isnull=False)
+                | Q(archived_at__isnull=False, position__isnull=True),
+                name="card_position_unless_archived",
+            ),
         ]
         indexes = [
             models.Index(

@@ -1,3 +1,4 @@
+import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -268,4 +269,58 @@ def user_profile_update(*, user: User, full_name: str, language: str, time_zone:
     if errors:
         raise ValidationError(errors)
     current.save(update_fields=PROFILE_FIELDS)
+    return current
+
+
+def undo_expired(done_at: datetime.datetime, *, seconds: int) -> bool:
+    """Whether a thing done at `done_at` is past the time it could be undone in."""
+    return timezone.now() - done_at > datetime.timedelta(seconds=seconds)
+
+
+@transaction.atomic
+def card_archive(*, actor: User, card: TaskCard) -> TaskCard:
+    """Takes the card off the board, the portal, the reports and every count; it stays in the
+    database and in the activity. The cards below it move up. Archiving twice changes nothing."""
+    project_lock(project_id=card.project_id)
+    current = TaskCard.with_archived.select_for_update().select_related("project").get(pk=card.pk)
+    if current.archived_at is not None:
+        return current
+    current.archived_at, current.position = timezone.now(), None
+    current.version += 1
+    current.save(update_fields=["archived_at", "position", "version", "updated_at"])
+    column_renumber(project_id=current.project_id, status=current.status)
+    activity_record(
+        project=current.project,
+        actor=actor,
+        verb="card.archived",
+        summary=_("Card “%(title)s” archived") % {"title": current.title},
+        client_visible=current.client_visible,
+    )
+    return current
+
+
+@transaction.atomic
+def card_unarchive(*, actor: User, card: TaskCard, index: int | None = None) -> TaskCard:
+    """Undoes card_archive within UNDO_SECONDS: the card goes back to its column, at `index`
+    (the place it had) or at the bottom. Refused with a ValidationError once too late."""
+    project_lock(project_id=card.project_id)
+    current = TaskCard.with_archived.select_for_update().select_related("project").get(pk=card.pk)
+    if current.archived_at is None:
+        return current
+    if undo_expired(current.archived_at, seconds=settings.UNDO_SECONDS):
+        raise ValidationError(
+            _("“%(title)s” was archived too long ago to undo here; ask an administrator.")
+            % {"title": current.title}
+        )
+    current.archived_at = None
+    card_place(card=current, status=current.status, index=index)
+    _save_card(current)
+    activity_record(
+        project=current.project,
+        actor=actor,
+        verb="card.unarchived",
+        summary=_("Card “%(title)s” brought back to %(column)s")
+        % {"title": current.title, "column": current.get_status_display()},
+        client_visible=current.client_visible,
+    )
     return current

@@ -99,7 +99,8 @@ class ReportData:
     generated_at: datetime.datetime
     health: str
     progress: int
-    progress_change: int
+    # Points since the start of the week; None without cards then (nothing to compare with).
+    progress_change: int | None
     cards_total: int
     cards_done: int
     timeline: Timeline
@@ -264,6 +265,7 @@ def report_data(
     phases = project_phases(project=project)
     milestones = _milestone_lines(project, phases, report_date)
     progress = _progress(everything, as_of)
+    compared = any(card.row["created_at"] < week_start for card in everything)
     return ReportData(
         project=project,
         audience=audience,
@@ -278,7 +280,7 @@ def report_data(
             open_cards=len(open_cards),
         ),
         progress=progress,
-        progress_change=progress - _progress(everything, week_start),
+        progress_change=progress - _progress(everything, week_start) if compared else None,
         # The percentage is the project's real state, as in the portal; the counts are of the
         # cards this audience may see, so they reveal nothing of internal work to the client.
         cards_total=len(cards),
@@ -388,7 +390,7 @@ class PortfolioRow:
     health: str
     health_label: str
     progress: int
-    progress_change: int
+    progress_change: int | None
     completed: int
     overdue: int
     waiting_on_client: int

@@ -1,6 +1,7 @@
 """Writes the client makes from the portal (feedback, ticking off what they owe) and the
 invitations that bring a client contact in."""
 
+from dataclasses import dataclass
 from pathlib import Path
 from uuid import uuid4
 
@@ -20,7 +21,15 @@ from milestones.models import Milestone
 from notifications.models import AccountMail, Notification
 from notifications.services import account_mail_queue, notify
 from projects.models import ClientContact, Project, TaskCard, User
-from projects.services import activity_record, card_create, card_place, project_lock
+from projects.services import (
+    StaleCard,
+    activity_record,
+    card_create,
+    card_move,
+    card_place,
+    project_lock,
+    undo_expired,
+)
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
@@ -37,9 +46,19 @@ def _project_link(project: Project) -> str:
     return reverse("projects:detail", args=[project.pk])
 
 
+@dataclass(frozen=True)
+class ClientDone:
+    """Where an item the client marked done came from, for their undo."""
+
+    card_id: int
+    status: str
+    position: int
+    version: int
+
+
 @transaction.atomic
-def card_mark_done_by_client(*, card: TaskCard, actor: User) -> bool:
-    """The client ticks off an item they owe. False when it was done already (a double click,
+def card_mark_done_by_client(*, card: TaskCard, actor: User) -> ClientDone | None:
+    """The client ticks off an item they owe. None when it was done already (a double click,
     another contact, the team)."""
     # Under the project's lock a second tick (or the team's move) waits, then finds it done.
     project_lock(project_id=card.project_id)
@@ -48,7 +67,8 @@ def card_mark_done_by_client(*, card: TaskCard, actor: User) -> bool:
     ).exclude(status=TaskCard.Status.DONE)
     current = owed.select_for_update().first()
     if current is None:
-        return False
+        return None
+    before = {"status": current.status, "position": current.position}
     card_place(card=current, status=TaskCard.Status.DONE)
     current.version += 1
     current.save(update_fields=["status", "position", "completed_at", "version", "updated_at"])
@@ -71,7 +91,48 @@ def card_mark_done_by_client(*, card: TaskCard, actor: User) -> bool:
         project_id=project.pk,
         target=f"card:{card.pk}",
     )
-    return True
+    return ClientDone(card.pk, before["status"], before["position"], card.version)
+
+
+@transaction.atomic
+def card_undo_done_by_client(*, card: TaskCard, actor: User, done: ClientDone) -> TaskCard:
+    """Takes back the client's own "mark done" within PORTAL_UNDO_SECONDS: the item goes back to
+    the column and place it came from and the PM is told. Refused with a ValidationError once
+    too late, or when anyone changed the item since."""
+    project_lock(project_id=card.project_id)
+    current = TaskCard.objects.select_related("project").get(pk=card.pk)
+    names = {"name": actor, "title": current.title}
+    if current.status != TaskCard.Status.DONE or current.version != done.version:
+        raise ValidationError(
+            _("“%(title)s” has changed since you marked it done; the team has it now.") % names
+        )
+    if undo_expired(current.completed_at, seconds=settings.PORTAL_UNDO_SECONDS):
+        raise ValidationError(
+            _("“%(title)s” was marked done too long ago to undo; send the team feedback instead.")
+            % names
+        )
+    try:
+        current = card_move(
+            actor=actor,
+            card=current,
+            version=done.version,
+            status=done.status,
+            index=done.position,
+        )
+    except StaleCard as stale:
+        raise ValidationError(
+            _("“%(title)s” has changed since you marked it done; the team has it now.") % names
+        ) from stale
+    notify(
+        recipient_ids=[current.project.pm_id],
+        kind=Notification.Kind.CLIENT_ITEM_DONE,
+        title=_("%(name)s took back “%(title)s”: it is not done after all") % names,
+        link=_project_link(current.project),
+        dedupe_key=f"card:{current.pk}:client-undone:{current.version}",
+        project_id=current.project_id,
+        target=f"card:{current.pk}",
+    )
+    return current
 
 
 @transaction.atomic

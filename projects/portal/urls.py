@@ -13,6 +13,7 @@ urlpatterns = [
         name="feedback",
     ),
     path("cards/<int:card_id>/done/", views.portal_card_done, name="card_done"),
+    path("cards/<int:card_id>/undo-done/", views.portal_card_undo_done, name="card_undo_done"),
     path(
         "cards/<int:card_id>/attachment/",
         views.portal_feedback_attachment,

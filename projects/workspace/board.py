@@ -5,6 +5,7 @@ import hashlib
 import secrets
 from zlib import crc32
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache, caches
@@ -14,6 +15,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
@@ -23,12 +25,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from clientprogress.access import (
+    archived_card_for_user,
     board_version_for_user,
+    can_plan,
     card_for_user,
     internal_only,
     project_for_user,
+    require_planner,
 )
-from clientprogress.pages import add_errors, form_status, render_form, render_page, wants_partial
+from clientprogress.pages import (
+    Undo,
+    add_errors,
+    form_status,
+    render_form,
+    render_page,
+    wants_partial,
+)
 from milestones.selectors import project_milestones
 from projects import services
 from projects.models import TaskCard, User
@@ -202,7 +214,7 @@ def _render_card(
     request: HttpRequest, card: TaskCard, form: CardForm, status: int = 200, **extra: object
 ) -> HttpResponse:
     context = {"card": card, "form": form, "move_form": _move_form(card), "project": card.project}
-    context |= extra
+    context |= {"can_plan": can_plan(user=request.user, project=card.project)} | extra
     return render_page(request, "projects/card.html", context, "panel", status)
 
 
@@ -311,3 +323,78 @@ def card_move(request: HttpRequest, card_id: int) -> HttpResponse:
     title = _("Move “%(title)s”") % {"title": card.title}
     response = render_form(request, form, title=title, back=back, status=form_status(form))
     return _in_panel(response) if wants_partial(request) and form.is_bound else response
+
+
+def _unarchive_offer(card: TaskCard, index: int | None) -> Undo | None:
+    """The archived card's undo while there is time; `index` is the place it had."""
+    until = card.archived_at + datetime.timedelta(seconds=settings.UNDO_SECONDS)
+    if until <= timezone.now():
+        return None
+    return Undo(
+        text=_("“%(title)s” archived.") % {"title": card.title},
+        action=reverse("projects:card_unarchive", args=[card.pk]),
+        until=until,
+        fields={} if index is None else {"index": index},
+        hx_target="#panel",
+        hx_swap="innerHTML",
+    )
+
+
+def _render_archived(
+    request: HttpRequest, card: TaskCard, undo: Undo | None, error: str = "", status: int = 200
+) -> HttpResponse:
+    """The archived card: in the panel, or a page of its own without JavaScript."""
+    context = {"card": card, "project": card.project, "undo": undo, "error": error}
+    return render_page(request, "projects/card_archived.html", context, "archived", status)
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def card_archive(request: HttpRequest, card_id: int) -> HttpResponse:
+    """GET asks to confirm; POST takes the card off the board, with an undo for a few seconds."""
+    card = card_for_user(request, card_id)
+    require_planner(request, card.project)
+    if request.method == "POST":
+        index = card.position
+        card = services.card_archive(actor=request.user, card=card)
+        if not wants_partial(request):
+            page = reverse("projects:card_unarchive", args=[card.pk])
+            return redirect(page if index is None else f"{page}?index={index}")
+        return _board_changed(_render_archived(request, card, _unarchive_offer(card, index)))
+    lines = [
+        _("It leaves the board, the portal and the reports; the activity keeps what happened."),
+        _("You can undo this for a few seconds."),
+    ]
+    return render_form(
+        request,
+        forms.Form(),
+        title=_("Archive “%(title)s”?") % {"title": card.title},
+        back=reverse("projects:card", args=[card.pk]),
+        lines=lines,
+        submit_label=_("Archive card"),
+        hx_target="#panel",
+        hx_swap="innerHTML",
+    )
+
+
+def _index(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@require_http_methods(["GET", "POST"])
+@internal_only
+def card_unarchive(request: HttpRequest, card_id: int) -> HttpResponse:
+    """The archived card with its undo; POST brings it back to the board."""
+    card = archived_card_for_user(request, card_id)
+    require_planner(request, card.project)
+    index = _index(request.POST.get("index") or request.GET.get("index"))
+    if request.method == "GET":
+        return _render_archived(request, card, _unarchive_offer(card, index))
+    try:
+        card = services.card_unarchive(actor=request.user, card=card, index=index)
+    except ValidationError as refusal:
+        return _render_archived(request, card, None, " ".join(refusal.messages), 422)
+    if not wants_partial(request):
+        messages.success(request, _("“%(title)s” is back on the board.") % {"title": card.title})
+        return redirect("projects:board", card.project_id)
+    return _board_changed(_render_card(request, card, _card_form(card), unarchived=True))

@@ -15,4 +15,6 @@ urlpatterns = [
     path("cards/<int:card_id>/", board.card_detail, name="card"),
     path("cards/<int:card_id>/due/", board.card_due, name="card_due"),
     path("cards/<int:card_id>/move/", board.card_move, name="card_move"),
+    path("cards/<int:card_id>/archive/", board.card_archive, name="card_archive"),
+    path("cards/<int:card_id>/unarchive/", board.card_unarchive, name="card_unarchive"),
 ]

@@ -49,6 +49,25 @@
     }
   });
 
+  // Where the board is wider than its box, the edges it scrolls towards are shaded, so that a
+  // column out of sight (Done, beside the open card panel on a small laptop) is not missed.
+  function showScrollCue() {
+    var board = document.getElementById("columns");
+    var frame = board && board.parentElement;
+    if (!frame || !frame.hasAttribute("data-board-scroll")) {
+      return;
+    }
+    var hidden = board.scrollWidth - board.clientWidth;
+    frame.classList.toggle("more-left", board.scrollLeft > 1);
+    frame.classList.toggle("more-right", hidden - board.scrollLeft > 1);
+  }
+
+  var frame = document.querySelector("[data-board-scroll]");
+  if (frame && window.ResizeObserver) {
+    new ResizeObserver(showScrollCue).observe(frame); // the panel opening or closing, a resize
+  }
+  document.body.addEventListener("htmx:afterSettle", showScrollCue);
+
   document.addEventListener(
     "scroll",
     function (event) {
@@ -56,6 +75,7 @@
       if (board.id !== "columns" || !board.clientWidth) {
         return;
       }
+      showScrollCue();
       var index = Math.round(board.scrollLeft / board.clientWidth);
       var column = board.querySelectorAll(".column")[index];
       if (column) {

@@ -28,7 +28,10 @@
     open.replaceChildren();
     returnTo = card ? card.dataset.card : null;
     var back = returnTo && document.querySelector("#card-" + returnTo + " .card-title");
-    (back || openedFrom || document.getElementById("main")).focus();
+    if (!back && openedFrom && document.contains(openedFrom)) {
+      back = openedFrom; // not an archived card's title, which the board no longer has
+    }
+    (back || document.getElementById("main")).focus();
   }
 
   // The board fetched its columns again (after a move, say) while the focus was on a card it

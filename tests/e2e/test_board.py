@@ -119,3 +119,18 @@ def test_someone_elses_move_shows_on_an_open_board_but_not_while_one_is_typing(
     page.locator("h1").click()
     expect(column(page, "Done").locator("li.card .card-title")).to_have_text(["Shared card"])
     assert page.evaluate("window.loadedOnce") is True  # no reload: the columns were swapped
+
+
+def test_the_pm_archives_a_card_and_brings_it_back(page: Page, pm: User, project: Project) -> None:
+    CardFactory(project=project, title="Old idea", position=0)
+    CardFactory(project=project, title="Next step", position=1)
+    log_in(page, pm)
+    page.goto(f"/projects/{project.pk}/board/")
+    page.get_by_role("link", name="Old idea").click()
+    page.locator("#panel").get_by_role("link", name="Archive card…").click()
+    page.locator("#panel").get_by_role("button", name="Archive card").click()
+    expect(page.locator("#panel")).to_contain_text("“Old idea” archived.")
+    expect(page.locator("#col-todo li.card")).to_have_count(1)
+    page.locator("#panel").get_by_role("button", name="Undo").click()
+    expect(page.locator("#panel")).to_contain_text("Back on the board.")
+    expect(page.locator("#col-todo .card-title")).to_have_text(["Old idea", "Next step"])

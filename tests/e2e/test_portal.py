@@ -98,3 +98,26 @@ def test_an_invited_contact_sets_a_password_and_lands_in_the_portal(
     invitee.get_by_role("button", name="Save and open the portal").click()
     expect(invitee).to_have_url(re.compile(r"/portal/$"))
     expect(invitee.get_by_role("link", name="Portal relaunch")).to_be_visible()
+
+
+def test_marking_done_in_the_portal_updates_the_items_table_and_can_be_undone(
+    page: Page, client_contact: User, project: Project
+) -> None:
+    card = CardFactory(
+        project=project, title="Send brand assets", responsible="client", client_visible=True
+    )
+    log_in(page, client_contact)
+    page.goto(f"/portal/projects/{project.pk}/")
+    page.evaluate("window.loadedOnce = true")
+    row = page.locator("#items tr", has_text="Send brand assets")
+    expect(row).to_contain_text("To do")
+    page.locator("#waiting").get_by_role("button", name="Mark done").click()
+    expect(page.locator("#waiting")).to_contain_text("Nothing is waiting on you")
+    expect(page.locator("#items tr", has_text="Send brand assets")).to_contain_text("Done")
+    expect(page.locator("#activity")).to_contain_text("marked done by the client")
+    page.locator("#waiting").get_by_role("button", name="Undo").click()
+    expect(page.locator("#waiting")).to_contain_text("is waiting on you again")
+    expect(page.locator("#items tr", has_text="Send brand assets")).to_contain_text("To do")
+    assert page.evaluate("window.loadedOnce") is True  # no reload
+    card.refresh_from_db()
+    assert card.status == TaskCard.Status.TODO

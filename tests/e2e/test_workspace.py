@@ -51,3 +51,19 @@ def test_pm_uploads_a_deliverable_and_submits_the_milestone_for_signoff(
     assert (milestone.status, milestone.revision) == (Milestone.Status.AWAITING_SIGNOFF, 1)
     requested = Notification.objects.get(kind=Notification.Kind.SIGNOFF_REQUESTED)
     assert requested.recipient == client_contact
+
+
+def test_the_undo_goes_away_when_its_seconds_are_over(
+    page: Page, pm: User, project: Project, settings: object
+) -> None:
+    settings.UNDO_SECONDS = 2
+    milestone = MilestoneFactory(phase=project.phases.get(kind=Phase.Kind.PROTOTYPE))
+    CriterionFactory(milestone=milestone, text="Coverage at 90 %")
+    log_in(page, pm)
+    page.goto(f"/projects/milestones/{milestone.pk}/")
+    page.get_by_role("link", name="Delete Coverage at 90 %").click()
+    page.get_by_role("button", name="Delete").click()
+    undo = page.locator("#work").get_by_role("button", name="Undo")
+    expect(undo).to_be_visible()
+    expect(page.locator("#work")).not_to_contain_text("Mark as met")
+    expect(undo).to_have_count(0, timeout=5000)

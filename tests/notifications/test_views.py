@@ -79,6 +79,16 @@ def test_marking_one_read_with_htmx_swaps_the_item_and_updates_the_bell(pm: User
     assert "Mark as read" not in content
 
 
+def test_marking_the_last_unread_one_read_takes_the_mark_all_button_away(pm: User) -> None:
+    first, last = NotificationFactory.create_batch(2, recipient=pm)
+    http = client_for(pm)
+    one_left = http.post(detail(first), **HTMX).content.decode()
+    assert re.search(r'<div id="read-all" hx-swap-oob="true">\s*<form', one_left)
+    none_left = http.post(detail(last), **HTMX).content.decode()
+    assert re.search(r'<div id="read-all" hx-swap-oob="true">\s*</div>', none_left)
+    assert "Mark all as read" not in none_left
+
+
 def test_opening_a_notification_marks_it_read_and_goes_to_its_item(pm: User) -> None:
     notification = NotificationFactory(recipient=pm, link="/projects/7/")
     response = client_for(pm).post(detail(notification), {"open": "1"})

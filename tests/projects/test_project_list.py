@@ -43,7 +43,7 @@ def test_list_shows_progress_phase_next_milestone_and_counts(pm: User, project: 
     response = client_for(pm).get("/projects/")
     row = response.context["projects"][0]
     assert (row.progress, row.overdue_count, row.waiting_on_client) == (50, 1, 1)
-    assert row.current_phase_label == "Development & testing"
+    assert row.current_phase_label == "Prototype"  # today is within its planned dates
     assert row.next_milestone_title == "Beta"
     assert b"Beta" in response.content
 
@@ -62,6 +62,84 @@ def test_project_list_query_count_does_not_grow_with_projects(
     with django_assert_max_num_queries(5):
         response = http.get("/projects/")
     assert len(response.context["projects"]) == count
+
+
+D = datetime.date
+
+
+def planned(pm: User) -> Project:
+    """A project whose phases run 1-15 March, 20 March-15 April (a gap before it), 16 April-10
+    June and 11-30 June 2031."""
+    project = ProjectFactory(pm=pm, start_date=D(2031, 3, 1), end_date=D(2031, 6, 30))
+    spans = {
+        Phase.Kind.REQUIREMENTS: (D(2031, 3, 1), D(2031, 3, 15)),
+        Phase.Kind.PROTOTYPE: (D(2031, 3, 20), D(2031, 4, 15)),
+        Phase.Kind.DEV_TEST: (D(2031, 4, 16), D(2031, 6, 10)),
+        Phase.Kind.ACCEPTANCE: (D(2031, 6, 11), D(2031, 6, 30)),
+    }
+    for kind, (start, end) in spans.items():
+        project.phases.filter(kind=kind).update(planned_start=start, planned_end=end)
+    return project
+
+
+def milestone_in(project: Project, kind: str, *, approved: bool) -> Milestone:
+    return Milestone.objects.create(
+        phase=project.phases.get(kind=kind),
+        title=f"{kind} milestone",
+        due_date=D(2031, 3, 10),
+        status=Milestone.Status.APPROVED if approved else Milestone.Status.IN_PROGRESS,
+        approved_at=timezone.now() if approved else None,
+    )
+
+
+def current_phase(user: User, when: datetime.datetime) -> str:
+    with time_machine.travel(when):
+        return client_for(user).get("/projects/").context["projects"][0].current_phase_label
+
+
+def noon(month: int, day: int) -> datetime.datetime:
+    return datetime.datetime(2031, month, day, 12, tzinfo=datetime.UTC)
+
+
+def test_the_current_phase_is_the_one_whose_dates_hold_today(pm: User) -> None:
+    """The walkthrough's project: in Requirements by its dates, with no milestone open (the one
+    it has, in the last phase, approved early) — not in Acceptance & delivery."""
+    project = planned(pm)
+    milestone_in(project, Phase.Kind.ACCEPTANCE, approved=True)
+    assert current_phase(pm, noon(3, 10)) == "Requirements"
+    assert current_phase(pm, noon(5, 2)) == "Development & testing"
+
+
+def test_between_phases_the_current_one_is_the_first_unfinished(pm: User) -> None:
+    project = planned(pm)
+    milestone_in(project, Phase.Kind.REQUIREMENTS, approved=True)
+    # 17 March lies between Requirements (its milestone approved) and Prototype.
+    assert current_phase(pm, noon(3, 17)) == "Prototype"
+    late = milestone_in(project, Phase.Kind.REQUIREMENTS, approved=False)
+    assert current_phase(pm, noon(3, 17)) == "Requirements"  # still open, and late
+    late.delete()
+    # After the end: Prototype (no milestone, its end passed) is finished, Dev/test is not.
+    open_one = milestone_in(project, Phase.Kind.DEV_TEST, approved=False)
+    assert current_phase(pm, noon(7, 5)) == "Development & testing"
+    Milestone.objects.filter(pk=open_one.pk).update(status="approved", approved_at=noon(7, 1))
+    assert current_phase(pm, noon(7, 5)) == "Acceptance & delivery"
+
+
+def test_before_the_start_the_project_is_in_requirements(pm: User) -> None:
+    project = planned(pm)
+    milestone_in(project, Phase.Kind.PROTOTYPE, approved=False)
+    assert current_phase(pm, noon(2, 20)) == "Requirements"
+
+
+def test_the_current_phase_follows_the_clients_time_zone(pm: User) -> None:
+    """At noon UTC on 15 March, the last day of Requirements, it is already 16 March in
+    Auckland: Requirements (its milestone approved) is over there, and Prototype comes next."""
+    project = planned(pm)
+    milestone_in(project, Phase.Kind.REQUIREMENTS, approved=True)
+    assert current_phase(pm, noon(3, 15)) == "Requirements"  # Berlin: still the 15th
+    project.client.time_zone = "Pacific/Auckland"
+    project.client.save()
+    assert current_phase(pm, noon(3, 15)) == "Prototype"
 
 
 def test_overdue_and_late_count_from_the_clients_own_date(pm: User, project: Project) -> None:

@@ -1,11 +1,12 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from milestones.models import Milestone, Phase
-from projects.models import Activity, Project, User
+from projects.models import Activity, Project, TaskCard, User
 from tests.milestones.factories import MilestoneFactory
 from tests.projects.factories import CardFactory, ClientFactory, ProjectFactory, UserFactory
 from tests.support import client_for
@@ -139,3 +140,40 @@ def test_project_page_query_count_does_not_grow_with_milestones(
     with django_assert_max_num_queries(12):
         response = http.get(reverse("projects:detail", args=[project.pk]))
     assert len(response.context["timeline"].marks) == count
+
+
+def checkbox_beside_label(html: str, name: str) -> bool:
+    """The box and then its label, together in one field, not the box alone under the label."""
+    pattern = (
+        rf'<div class="field checkbox-field">\s*<input type="checkbox" name="{name}"[^>]*'
+        rf'id="(?P<id>[^"]+)"[^>]*>\s*<label for="(?P=id)">'
+    )
+    return bool(re.search(pattern, html))
+
+
+def test_checkboxes_sit_beside_their_labels_on_form_pages_and_in_the_card_panel(
+    pm: User, project: Project
+) -> None:
+    http = client_for(pm)
+    form = http.get(reverse("projects:edit", args=[project.pk])).content.decode()
+    assert checkbox_beside_label(form, "mail_client_reports")
+    assert ">Mail the weekly report to the client</label>" in form
+    card = CardFactory(project=project)
+    panel = http.get(reverse("projects:card", args=[card.pk]), HTTP_HX_REQUEST="true")
+    html = panel.content.decode()
+    assert checkbox_beside_label(html, "client_visible")
+    # The help text is the one the box says it is described by.
+    assert 'aria-describedby="card-client_visible_helptext"' in html
+    assert 'id="card-client_visible_helptext"' in html
+
+
+def test_the_card_panel_says_when_it_changed_without_a_double_period(
+    pm: User, project: Project
+) -> None:
+    card = CardFactory(project=project)
+    evening = datetime.datetime(2026, 12, 1, 21, 21, tzinfo=datetime.UTC)
+    TaskCard.objects.filter(pk=card.pk).update(updated_at=evening)
+    with timezone.override("UTC"):
+        html = client_for(pm).get(reverse("projects:card", args=[card.pk])).content.decode()
+    assert "Last changed 12/01/2026 9:21 p.m. (version 1)." in html
+    assert "p.m.." not in html

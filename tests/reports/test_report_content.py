@@ -1,14 +1,17 @@
 """The PDFs say what the data says: each section and figure read back from the rendered file."""
 
+import datetime
 import re
 
 import pytest
 
+from projects.models import TaskCard, User
 from reports.models import StatusReport
 from reports.periods import Week
 from reports.selectors import report_data
 from reports.services import report_render_weekly
-from tests.reports.support import MARKER, NOW, Week7, pdf_text
+from tests.projects.factories import ProjectFactory
+from tests.reports.support import MARKER, NOW, Week7, at, card, pdf_text
 
 W07 = Week.parse("2026-W07")
 
@@ -120,3 +123,20 @@ def test_the_report_data_takes_a_fixed_number_of_queries(
 ) -> None:
     with django_assert_max_num_queries(8):
         report_data(project_id=week7.project.pk, week=W07, audience="internal", now=NOW)
+
+
+def test_a_first_report_shows_no_change_since_a_week_without_data(
+    now: datetime.datetime, pm: User
+) -> None:
+    """Every card arrived during the week: there is nothing to compare with, not “▲ 50”."""
+    project = ProjectFactory(pm=pm, name="Fresh start")
+    card(project, "Kick-off held", status=TaskCard.Status.DONE, completed_at=at(10), created=9)
+    card(project, "Workshop notes", created=10)
+    data = report_data(project_id=project.pk, week=W07, audience="internal", now=NOW)
+    assert (data.progress, data.progress_change) == (50, None)
+    report = report_render_weekly(project_id=project.pk, week=W07, audience="client")
+    assert report.figures["progress_change"] is None
+    with report.file.open("rb") as file:
+        text = " ".join(pdf_text(file.read(), layout=False).split())
+    assert "No earlier week to compare with" in text
+    assert "points since last week" not in text and "▲" not in text

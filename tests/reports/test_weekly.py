@@ -20,13 +20,23 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client as HttpClient
 
-from projects.models import Client, Project, User
+from projects.models import Client, Project, TaskCard, User
 from projects.portal.services import contact_invite, invitation_path
 from reports import services, tasks
 from reports.models import ReportDelivery, StatusReport
 from reports.selectors import report_url
 from tests.mail_support import Handler
-from tests.reports.support import MARKER, MONDAY, W07, Portfolio, make_portfolio, pdf_text
+from tests.projects.factories import ProjectFactory
+from tests.reports.support import (
+    MARKER,
+    MONDAY,
+    W07,
+    Portfolio,
+    at,
+    card,
+    make_portfolio,
+    pdf_text,
+)
 from tests.smtp import Server, smtp_server
 
 
@@ -143,6 +153,26 @@ def test_a_recipient_whose_language_is_no_longer_offered_reads_the_site_s(
     text = boss.get_body(("plain",)).get_content()
     assert "Your projects for the week Feb. 9, 2026 \u2013 Feb. 15, 2026." in text
     assert "février" not in text
+
+
+def test_a_projects_first_week_shows_no_change_in_the_mailed_summary_or_report(
+    portfolio: Portfolio, mailoutbox: list
+) -> None:
+    """Its cards all came during the week: no “(+50)” beside it, no “▲ 50 points”."""
+    start, end = datetime.date(2026, 2, 9), datetime.date(2026, 6, 30)
+    fresh = ProjectFactory(pm=portfolio.pm, name="Fresh start", start_date=start, end_date=end)
+    card(fresh, "Kick-off held", status=TaskCard.Status.DONE, completed_at=at(10), created=9)
+    card(fresh, "Workshop notes", created=10)
+    call_command("send_weekly_reports", "--week", "2026-W07")
+
+    (paula,) = mails_by_recipient()["paula@example.com"]
+    ((_name, pdf),) = attachments(paula)
+    text = " ".join(pdf_text(pdf, layout=False).split())
+    summary = text[: text.index("follow on the next pages")]
+    assert "Fresh start" in summary and "50 %" in summary and "(+50)" not in summary
+    assert "No earlier week to compare with" in text and "▲ 50" not in text
+    figures = StatusReport.objects.get(project=fresh, audience="internal").figures
+    assert figures["progress_change"] is None
 
 
 def test_running_the_job_again_sends_nothing_more(portfolio: Portfolio, mailoutbox: list) -> None:
