@@ -82,9 +82,12 @@ def test_where_even_narrow_columns_do_not_fit_the_board_shows_it_scrolls(
     open_panel(page, project, "A card in todo")
     frame = page.locator("[data-board-scroll]")
     expect(frame).to_have_class("board-scroll more-right")  # the right edge is shaded
-    page.wait_for_function(  # the shade fades in
-        "getComputedStyle(document.querySelector('[data-board-scroll]'), '::after').opacity === '1'"
-    )
+    shade = "() => getComputedStyle(document.querySelector('[data-board-scroll]'), '::after')"
+    for _tick in range(50):  # the shade fades in (polled from here: the page allows no eval)
+        if page.evaluate(shade + ".opacity") == "1":
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(shade + ".opacity") == "1"
     board = page.locator("#columns")
     assert not inside(done_column(page).bounding_box(), board.bounding_box())
     board.evaluate("board => board.scrollTo({left: board.scrollWidth})")
